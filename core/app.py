@@ -1,0 +1,89 @@
+"""Application factory. All wiring lives in :class:`SunshinePlugin`; ``create_app`` stays thin."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from click import Group
+from litestar import Litestar, Request, Response
+from litestar.config.app import AppConfig
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
+
+from core import data  # noqa: F401  - sets PICCOLO_CONF before any table is queried
+from core.data.engine import close_database, open_database
+from core.errors import ConfigError, DomainError
+from core.health import HealthController
+from core.settings import get_settings
+from core.storage import build_object_storage
+from core.storage.routes import download_object
+from core.stores import Stores
+from core.tenancy.middleware import SiteResolutionMiddleware
+from core.tenancy.resolver import SiteResolver, TenantCache
+from core.tenancy.routes import get_site
+from core.tenancy.site import provide_site, provide_tenant
+from themes import template_config
+from themes.routes import home
+
+log = logging.getLogger("sunshine")
+
+
+def domain_error_response(_: Request, exc: DomainError) -> Response[dict[str, object]]:
+    return Response({"error": exc.message, "detail": exc.detail}, status_code=exc.status_code)
+
+
+@asynccontextmanager
+async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    settings = get_settings()
+    try:
+        await open_database(settings.database)
+        await app.state.stores.start()
+        await app.state.object_storage.start()
+    except ConfigError as exc:
+        log.error("configuration error: %s", exc)
+        await app.state.stores.close()
+        await close_database()
+        raise
+    try:
+        yield
+    finally:
+        await app.state.stores.close()
+        await close_database()
+
+
+class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        settings = get_settings()
+        stores = Stores(settings)
+        app_config.debug = False
+        app_config.stores = stores.registry
+        app_config.state.update(stores=stores, object_storage=build_object_storage(settings))
+        app_config.lifespan.append(lifespan)
+        app_config.route_handlers.extend([HealthController, get_site, home, download_object])
+        app_config.dependencies.update(site=Provide(provide_site), tenant=Provide(provide_tenant))
+        app_config.exception_handlers[DomainError] = domain_error_response
+        app_config.template_config = template_config()
+        app_config.openapi_config = OpenAPIConfig(
+            title="Sunshine — 阳光采购服务平台", version="0.1.0", path="/schema"
+        )
+        return app_config
+
+    def on_cli_init(self, cli: Group) -> None:
+        from core.cli import register_commands
+
+        register_commands(cli)
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    app = Litestar(plugins=[SunshinePlugin()])
+    # Site resolution must run before routing (it strips /t/<slug>); Litestar middleware can't.
+    resolver = SiteResolver(
+        settings.base_domain, development=settings.development, cache=TenantCache()
+    )
+    app.asgi_handler = SiteResolutionMiddleware(app.asgi_handler, resolver)
+    app.state.site_resolver = resolver
+    return app

@@ -1,0 +1,18 @@
+"""Migrations are the only way a schema is created, in production and in tests alike."""
+
+from __future__ import annotations
+
+from piccolo.apps.migrations.commands.forwards import run_forwards
+
+from core.errors import DomainError
+
+
+class MigrationFailed(DomainError):
+    status_code = 500
+
+
+async def migrate() -> None:
+    """Apply every pending migration of every registered Piccolo app, in dependency order."""
+    result = await run_forwards(app_name="all", migration_id="all")
+    if not result.success:
+        raise MigrationFailed(f"migrations failed: {result.message}")

@@ -1,0 +1,1 @@
+"""Identity: accounts and passwords (身份与口令)."""

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
+from piccolo.columns import Boolean, ForeignKey, OnDelete, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from core.tenancy.tables import Tenant
+
+
+class AccountKind(StrEnum):
+    """One identity per login, of one kind."""
+
+    hq_staff = "hq_staff"  # 服务平台工作人员
+    tenant_staff = "tenant_staff"  # 分平台工作人员: belongs to exactly one tenant
+    supplier = "supplier"  # 供应商
+    agency = "agency"  # 招标代理机构
+    expert = "expert"  # 评标评审专家
+    regulator = "regulator"  # 监管部门
+
+
+class Account(Table, tablename="account"):
+    username = Varchar(length=64, unique=True)
+    display_name = Varchar(length=100)
+    kind = Varchar(length=20, choices=AccountKind)
+    # Set for tenant staff only; suppliers, agencies and experts sign in on every host.
+    tenant = ForeignKey(references=Tenant, null=True, on_delete=OnDelete.restrict)
+    password_hash = Varchar(length=255)
+    password_changed_at = Timestamptz(default=TimestamptzNow())
+    is_active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -1,0 +1,186 @@
+"""Typed settings read from the environment once, behind a cached getter.
+
+With nothing set, every part runs embedded (SQLite file, in-process store, local-directory
+object storage). ``DATABASE_URL``, ``REDIS_URL`` and the ``S3_*`` settings each switch one part
+to the real service, independently of the others.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from core.errors import ConfigError
+
+Environment = Literal["development", "production"]
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    """``postgres_dsn`` set → PostgreSQL with a pool; otherwise a SQLite file."""
+
+    postgres_dsn: str | None
+    sqlite_path: Path
+    pool_max_size: int
+
+    @property
+    def engine(self) -> Literal["postgres", "sqlite"]:
+        return "postgres" if self.postgres_dsn else "sqlite"
+
+
+@dataclass(frozen=True, slots=True)
+class S3Settings:
+    bucket: str
+    endpoint_url: str | None
+    region: str
+    access_key_id: str | None
+    secret_access_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    environment: Environment
+    secret_key: str
+    base_domain: str
+    data_dir: Path
+    host: str
+    port: int
+    database: DatabaseSettings
+    redis_url: str | None
+    s3: S3Settings | None
+
+    @property
+    def development(self) -> bool:
+        return self.environment == "development"
+
+    @property
+    def object_storage_dir(self) -> Path:
+        return self.data_dir / "objects"
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(name, f"must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(name, f"must be between {low} and {high}, got {value}")
+    return value
+
+
+def _postgres_dsn(raw: str) -> str:
+    """Check the shape of ``DATABASE_URL`` so a typo fails at start, naming the setting."""
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError("DATABASE_URL", f"is not a valid URL ({exc})") from None
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise ConfigError(
+            "DATABASE_URL", f"must start with postgresql:// (got scheme {parts.scheme!r})"
+        )
+    if not parts.hostname and "host=" not in parts.query:
+        raise ConfigError("DATABASE_URL", "names no host")
+    if not parts.path.strip("/"):
+        raise ConfigError("DATABASE_URL", "names no database (…/dbname)")
+    if port == 0:
+        raise ConfigError("DATABASE_URL", "has port 0")
+    return raw
+
+
+def _redis_url(raw: str) -> str:
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError as exc:
+        raise ConfigError("REDIS_URL", f"is not a valid URL ({exc})") from None
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError(
+            "REDIS_URL", f"must start with redis://, rediss:// or unix:// (got {raw!r})"
+        )
+    if parts.scheme != "unix" and not parts.hostname:
+        raise ConfigError("REDIS_URL", "names no host")
+    return raw
+
+
+def _s3(env: Mapping[str, str]) -> S3Settings | None:
+    bucket = env.get("S3_BUCKET", "").strip()
+    others = [
+        n for n in ("S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY") if env.get(n)
+    ]
+    if not bucket:
+        if others:
+            raise ConfigError("S3_BUCKET", f"is required when {', '.join(others)} is set")
+        return None
+    endpoint = env.get("S3_ENDPOINT_URL") or None
+    if endpoint and urlsplit(endpoint).scheme not in ("http", "https"):
+        raise ConfigError("S3_ENDPOINT_URL", f"must be an http(s) URL, got {endpoint!r}")
+    key_id, secret = env.get("S3_ACCESS_KEY_ID") or None, env.get("S3_SECRET_ACCESS_KEY") or None
+    if bool(key_id) != bool(secret):
+        raise ConfigError("S3_ACCESS_KEY_ID", "and S3_SECRET_ACCESS_KEY must be set together")
+    return S3Settings(
+        bucket=bucket,
+        endpoint_url=endpoint,
+        region=env.get("S3_REGION") or "us-east-1",
+        access_key_id=key_id,
+        secret_access_key=secret,
+    )
+
+
+def _secret_key(env: Mapping[str, str], environment: Environment, data_dir: Path) -> str:
+    if key := env.get("SUNSHINE_SECRET_KEY"):
+        if len(key) < 32:
+            raise ConfigError("SUNSHINE_SECRET_KEY", "must be at least 32 characters")
+        return key
+    if environment == "production":
+        raise ConfigError("SUNSHINE_SECRET_KEY", "is required in production")
+    # Development: one random key kept in the data directory, so restarts keep sessions.
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Build settings from a mapping (``os.environ`` in the app; a dict in tests)."""
+    environment = env.get("SUNSHINE_ENV", "development")
+    if environment not in ("development", "production"):
+        raise ConfigError("SUNSHINE_ENV", f"must be development or production, got {environment!r}")
+    data_dir = Path(env.get("SUNSHINE_DATA_DIR") or "var").resolve()
+    base_domain = env.get("SUNSHINE_BASE_DOMAIN", "localhost").strip().lower().rstrip(".")
+    if not base_domain or "/" in base_domain or ":" in base_domain:
+        raise ConfigError("SUNSHINE_BASE_DOMAIN", f"must be a bare host name, got {base_domain!r}")
+    raw_db = env.get("DATABASE_URL", "").strip()
+    raw_redis = env.get("REDIS_URL", "").strip()
+    return Settings(
+        environment=environment,  # type: ignore[arg-type]  # checked above
+        secret_key=_secret_key(env, environment, data_dir),  # type: ignore[arg-type]
+        base_domain=base_domain,
+        data_dir=data_dir,
+        host=env.get("SUNSHINE_HOST", "127.0.0.1"),
+        port=_int(env, "SUNSHINE_PORT", 8000, 1, 65535),
+        database=DatabaseSettings(
+            postgres_dsn=_postgres_dsn(raw_db) if raw_db else None,
+            sqlite_path=data_dir / "sunshine.sqlite3",
+            pool_max_size=_int(env, "SUNSHINE_DB_POOL_MAX", 10, 1, 500),
+        ),
+        redis_url=_redis_url(raw_redis) if raw_redis else None,
+        s3=_s3(env),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings. Tests that change the environment call ``cache_clear()``."""
+    return load_settings(os.environ)

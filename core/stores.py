@@ -1,0 +1,61 @@
+"""Sessions, caches and counters: Litestar stores, Redis when ``REDIS_URL`` is set.
+
+Every store name carries its site's scope (``hq`` or ``t<tenant id>``), so one tenant's keys
+can never be read through another's: :meth:`Stores.get` takes the site and is the only way
+handlers get one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from litestar.stores.base import Store
+from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
+from litestar.stores.registry import StoreRegistry
+from redis.asyncio import Redis
+
+from core.errors import ConfigError
+from core.settings import Settings
+from core.tenancy.site import Site
+
+REDIS_TIMEOUT_S = 2.0
+
+
+class Stores:
+    """The store registry plus the Redis client behind it, for start-up checks and shutdown."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.redis: Redis | None = None
+        if settings.redis_url:
+            # Short timeouts: a dead Redis must fail a request or a probe fast, not hang it.
+            self.redis = Redis.from_url(
+                settings.redis_url,
+                socket_connect_timeout=REDIS_TIMEOUT_S,
+                socket_timeout=REDIS_TIMEOUT_S,
+            )
+            root = RedisStore(self.redis, namespace="sunshine", handle_client_shutdown=False)
+            self.registry = StoreRegistry(default_factory=root.with_namespace)
+        else:
+            self.registry = StoreRegistry(default_factory=lambda _name: MemoryStore())
+
+    def get(self, site: Site, name: str) -> Store:
+        """The store ``name`` of this site: ``hq:name`` or ``t<id>:name``."""
+        return self.registry.get(f"{site.store_scope}:{name}")
+
+    async def check(self) -> None:
+        """Raise when the backing service cannot be reached."""
+        if self.redis is not None:
+            await asyncio.wait_for(self.redis.ping(), timeout=REDIS_TIMEOUT_S)
+
+    async def start(self) -> None:
+        try:
+            await self.check()
+        except Exception as exc:
+            raise ConfigError(
+                "REDIS_URL", f"cannot reach Redis ({type(exc).__name__}: {exc})"
+            ) from exc
+
+    async def close(self) -> None:
+        if self.redis is not None:
+            await self.redis.aclose()

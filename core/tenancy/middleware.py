@@ -1,0 +1,67 @@
+"""Resolves the site before routing, so the development prefix ``/t/<slug>`` can be stripped.
+
+Litestar's own middleware runs after routing; this wraps the application's ASGI handler
+instead (see :func:`core.app.create_app`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from core.tenancy.resolver import SiteResolver
+from core.tenancy.site import SCOPE_KEY
+
+log = logging.getLogger(__name__)
+
+# Probes come by IP address from the orchestrator: they concern the process, not a site.
+HOST_AGNOSTIC_PATHS = frozenset({"/healthz", "/readyz"})
+
+NOT_FOUND_PAGE = (
+    '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>未找到 / Not found</title>'
+    "<h1>未找到该站点</h1><p>No such site on this platform.</p></html>"
+).encode()
+
+
+class SiteResolutionMiddleware:
+    def __init__(self, app: ASGIApp, resolver: SiteResolver) -> None:
+        self.app = app
+        self.resolver = resolver
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or scope["path"] in HOST_AGNOSTIC_PATHS:
+            await self.app(scope, receive, send)
+            return
+        host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
+        try:
+            site = await self.resolver.resolve(host, scope["path"])
+        except Exception:
+            log.exception("site resolution failed for host %r", host)
+            await _refuse(scope, send, 503, "服务暂不可用 / Service unavailable".encode())
+            return
+        if site is None:
+            await _refuse(scope, send, 404, NOT_FOUND_PAGE)
+            return
+        scope[SCOPE_KEY] = site  # type: ignore[literal-required]
+        if site.root_path:
+            # ASGI: ``path`` keeps the prefix and ``root_path`` names it; Litestar strips it.
+            scope["root_path"] = scope.get("root_path", "") + site.root_path
+        await self.app(scope, receive, send)
+
+
+async def _refuse(scope: Scope, send: Send, status: int, body: bytes) -> None:
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 1008, "reason": str(status)})
+        return
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body, "more_body": False})

@@ -1,0 +1,15 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from core.tenancy.tables import Tenant
+
+HERE = Path(__file__).parent
+
+APP_CONFIG = AppConfig(
+    app_name="tenancy",
+    migrations_folder_path=str(HERE / "piccolo_migrations"),
+    table_classes=[Tenant],
+    migration_dependencies=[],
+    commands=[],
+)

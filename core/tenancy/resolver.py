@@ -1,0 +1,94 @@
+"""Host → site resolution (after Zulip's ``get_subdomain`` / ``HostDomainMiddleware``).
+
+* the base domain (and ``www.`` under it) is the head office's main portal;
+* ``<slug>.<base domain>`` is that tenant's sub-site;
+* any other host is looked up as a tenant's custom domain;
+* in development, ``/t/<slug>/…`` on the main portal's host reaches the same sub-site;
+* everything else, and a closed tenant, is "not found".
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Awaitable, Callable
+
+from core.tenancy.registry import TenantRef, find_tenant_by_domain, find_tenant_by_slug
+from core.tenancy.site import Site
+from core.tenancy.tables import TenantState
+
+DEV_PATH_RE = re.compile(r"^/t/([a-z0-9][a-z0-9-]{0,62})(?=/|$)")
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+Lookup = Callable[[str], Awaitable[TenantRef | None]]
+
+
+def split_host(host_header: str) -> str:
+    """Lower-case host without port; IPv6 literals keep their brackets."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[: host.find("]") + 1]
+    return host.rsplit(":", 1)[0].rstrip(".")
+
+
+class TenantCache:
+    """A short-lived per-process cache of lookups, the misses included.
+
+    Every request resolves its host, so this sits on the hot path. Entries live
+    ``ttl`` seconds: a change made by another worker is seen within that time, and a
+    change made here is seen at once because the writer calls :meth:`clear`.
+    """
+
+    def __init__(self, ttl: float = 5.0, max_entries: int = 50_000) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[float, TenantRef | None]] = {}
+
+    async def get(self, key: str, lookup: Lookup, value: str) -> TenantRef | None:
+        now = time.monotonic()
+        hit = self._entries.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        tenant = await lookup(value)
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()  # bounded memory beats LRU bookkeeping on a 5 s cache
+        self._entries[key] = (now + self.ttl, tenant)
+        return tenant
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+class SiteResolver:
+    def __init__(self, base_domain: str, *, development: bool, cache: TenantCache) -> None:
+        self.base_domain = base_domain
+        self.development = development
+        self.cache = cache
+        self._suffix = "." + base_domain
+
+    def _is_main_host(self, host: str) -> bool:
+        return host in (self.base_domain, "www" + self._suffix) or (
+            self.development and host in LOOPBACK_HOSTS
+        )
+
+    async def resolve(self, host_header: str, path: str) -> Site | None:
+        """The site for this host and path, or ``None`` for "not found"."""
+        host = split_host(host_header)
+        if self._is_main_host(host):
+            match = DEV_PATH_RE.match(path) if self.development else None
+            if match is None:
+                return Site(tenant=None)
+            tenant = await self.cache.get("slug:" + match[1], find_tenant_by_slug, match[1])
+            return _visible(tenant, root_path=match[0])
+        if host.endswith(self._suffix):
+            label = host[: -len(self._suffix)]
+            if "." in label:
+                return None
+            return _visible(await self.cache.get("slug:" + label, find_tenant_by_slug, label))
+        return _visible(await self.cache.get("domain:" + host, find_tenant_by_domain, host))
+
+
+def _visible(tenant: TenantRef | None, root_path: str = "") -> Site | None:
+    if tenant is None or tenant.state is TenantState.closed:
+        return None
+    return Site(tenant=tenant, root_path=root_path)

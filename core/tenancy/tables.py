@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
+from piccolo.columns import Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class TenantKind(StrEnum):
+    """The two kinds of operator (seed 000 Art. 8–9)."""
+
+    city = "city"  # 地市机构
+    enterprise = "enterprise"  # 省属企业
+
+
+class TenantState(StrEnum):
+    """Where a tenant stands on the penalty ladder (seed 000 Art. 27)."""
+
+    active = "active"
+    warned = "warned"
+    admin_revoked = "admin_revoked"
+    suspended = "suspended"  # 中止系统使用权限: sub-site still resolves and shows a notice
+    closed = "closed"  # no longer resolves
+
+
+class Tenant(Table, tablename="tenant"):
+    """A sub-platform (分平台): one branded sub-site run by one operator."""
+
+    slug = Varchar(length=63, unique=True)  # also its sub-domain label
+    name = Varchar(length=200)
+    kind = Varchar(length=20, choices=TenantKind)
+    state = Varchar(length=20, choices=TenantState, default=TenantState.active.value)
+    custom_domain = Varchar(length=253, unique=True, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -1,0 +1,19 @@
+"""Public addresses of sites."""
+
+from __future__ import annotations
+
+from core.settings import Settings
+from core.tenancy.registry import TenantRef
+
+
+def main_portal_url(settings: Settings) -> str:
+    if settings.development:
+        return f"http://{settings.base_domain}:{settings.port}/"
+    return f"https://{settings.base_domain}/"
+
+
+def tenant_url(settings: Settings, tenant: TenantRef) -> str:
+    """The sub-site home: custom domain, else sub-domain (a path prefix in development)."""
+    if settings.development:
+        return f"http://{settings.base_domain}:{settings.port}/t/{tenant.slug}/"
+    return f"https://{tenant.custom_domain or f'{tenant.slug}.{settings.base_domain}'}/"

@@ -1,0 +1,1 @@
+"""Deployment, service start-up and configuration (部署与配置)."""

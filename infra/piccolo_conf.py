@@ -1,0 +1,18 @@
+"""Piccolo's configuration module (``PICCOLO_CONF=infra.piccolo_conf``).
+
+The engine follows the settings; every bounded context registers its Piccolo app here.
+"""
+
+from piccolo.conf.apps import AppRegistry
+
+from core.data.engine import build_engine
+from core.settings import get_settings
+
+DB = build_engine(get_settings().database)
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "core.tenancy.piccolo_app",
+        "core.identity.piccolo_app",
+    ]
+)
