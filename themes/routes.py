@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import get
+from litestar.di import NamedDependency
 from litestar.response import Template
 
 from core.settings import get_settings
@@ -15,7 +16,7 @@ LISTED_STATES = (TenantState.active, TenantState.warned, TenantState.admin_revok
 
 
 @get("/", include_in_schema=False)
-async def home(site: Site) -> Template:
+async def home(site: NamedDependency[Site]) -> Template:
     """Main portal: the directory of sub-platforms. Sub-site: its own home page."""
     settings = get_settings()
     tenants = []

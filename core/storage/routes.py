@@ -7,13 +7,16 @@ import mimetypes
 from litestar import Response, get
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 
 from core.storage import ObjectKey, ObjectMissing
 from core.storage.local import DOWNLOAD_PATH, LocalStorage
 
 
 @get(f"{DOWNLOAD_PATH}/{{key:path}}", include_in_schema=False)
-async def download_object(key: str, expires: int, signature: str, state: State) -> Response[bytes]:
+async def download_object(
+    key: FromPath[str], expires: FromQuery[int], signature: FromQuery[str], state: State
+) -> Response[bytes]:
     """Serve one object when the URL's signature and expiry hold; any failure is a 404."""
     storage = state.object_storage
     key = key.lstrip("/")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import msgspec
 from litestar import get
+from litestar.di import NamedDependency
 
 from core.tenancy.site import Site
 
@@ -16,7 +17,7 @@ class SiteInfo(msgspec.Struct):
 
 
 @get("/api/site", operation_id="getSite", tags=["site"])
-async def get_site(site: Site) -> SiteInfo:
+async def get_site(site: NamedDependency[Site]) -> SiteInfo:
     """The site this host serves: the main portal or one sub-site (当前站点)."""
     if site.tenant is None:
         return SiteInfo(kind="main_portal", name=site.name)

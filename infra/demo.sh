@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Install, migrate, seed the demo (head office + three tenants) and serve on the embedded default.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash infra/bootstrap.sh
+.venv/bin/python -m infra.cli seed-demo
+exec .venv/bin/python -m infra.cli serve

@@ -1,0 +1,1 @@
+"""The cross-tenant isolation matrix: every route, and what stops it leaking across tenants."""

@@ -1,0 +1,49 @@
+"""Enumerates every route of the application against the isolation matrix, then runs it."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+
+from core.tenancy.registry import TenantRef
+from tests.isolation.matrix import MATRIX, CrossTenant, World
+
+AUTOMATIC_METHODS = {"HEAD", "OPTIONS"}  # added by Litestar to every path
+
+
+def registered_routes(app: Litestar) -> set[tuple[str, str]]:
+    routes = set()
+    for route in app.routes:
+        assert isinstance(route, HTTPRoute), f"unexpected route kind {route!r}: add it here"
+        for method in route.methods - AUTOMATIC_METHODS:
+            routes.add((method, route.path))
+    return routes
+
+
+@pytest.mark.asyncio
+async def test_every_route_has_its_isolation_case(app: Litestar) -> None:
+    registered = registered_routes(app)
+    missing = sorted(registered - MATRIX.keys())
+    assert not missing, f"routes without a case in tests/isolation/matrix.py: {missing}"
+    stale = sorted(MATRIX.keys() - registered)
+    assert not stale, f"matrix entries for routes that no longer exist: {stale}"
+
+
+CROSS_TENANT = sorted(key for key, case in MATRIX.items() if isinstance(case, CrossTenant))
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("route", CROSS_TENANT, ids=[" ".join(k) for k in CROSS_TENANT])
+async def test_cross_tenant(
+    route: tuple[str, str],
+    tenant_a: TenantRef,
+    tenant_b: TenantRef,
+    client_a: httpx.AsyncClient,
+    client_b: httpx.AsyncClient,
+    main_client: httpx.AsyncClient,
+) -> None:
+    case = MATRIX[route]
+    assert isinstance(case, CrossTenant)
+    await case.check(World(tenant_a, tenant_b, client_a, client_b, main_client))

@@ -1,0 +1,127 @@
+"""The command line, run as a person would: a fresh data directory, one process per command."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from tests.conftest import SETTINGS, requires
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICE_SETTINGS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "S3_BUCKET",
+    "S3_ENDPOINT_URL",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "S3_REGION",
+)
+
+
+def run_cli(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``python -m infra.cli`` on the embedded default unless ``env`` names a service."""
+    base = {k: v for k, v in os.environ.items() if k not in SERVICE_SETTINGS}
+    base.update(SUNSHINE_DATA_DIR=str(data_dir), SUNSHINE_ENV="development", **env)
+    return subprocess.run(
+        [sys.executable, "-m", "infra.cli", *args],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def tables(path: Path) -> set[str]:
+    with sqlite3.connect(path) as db:
+        return {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
+
+
+def test_migrate_builds_the_schema_from_an_empty_sqlite_file(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "migrate")
+    assert result.returncode == 0, result.stderr
+    assert {"tenant", "account", "migration"} <= tables(tmp_path / "sunshine.sqlite3")
+    again = run_cli(tmp_path, "migrate")  # nothing left to do is not an error
+    assert again.returncode == 0, again.stderr
+
+
+@requires("postgres")
+@pytest.mark.asyncio
+async def test_migrate_builds_the_schema_from_an_empty_postgres_database(tmp_path: Path) -> None:
+    import asyncpg
+
+    assert SETTINGS.database.postgres_dsn
+    name = f"sunshine_migrate_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(SETTINGS.database.postgres_dsn)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    fresh = urlunsplit(urlsplit(SETTINGS.database.postgres_dsn)._replace(path=f"/{name}"))
+    try:
+        for _ in range(2):  # the second run finds nothing to do
+            result = await asyncio.to_thread(run_cli, tmp_path, "migrate", DATABASE_URL=fresh)
+            assert result.returncode == 0, result.stderr
+        conn = await asyncpg.connect(fresh)
+        found = {r["tablename"] for r in await conn.fetch("select tablename from pg_tables")}
+        await conn.close()
+        assert {"tenant", "account", "migration"} <= found
+    finally:
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+def test_seed_demo_is_idempotent(tmp_path: Path) -> None:
+    first = run_cli(tmp_path, "seed-demo", SUNSHINE_DEMO_PASSWORD="Demo-Passw0rd")
+    assert first.returncode == 0, first.stderr
+    assert "/t/jinan/" in first.stdout and "admin / Demo-Passw0rd" in first.stdout
+    second = run_cli(tmp_path, "seed-demo")
+    assert second.returncode == 0, second.stderr
+    assert "admin /" not in second.stdout  # the password is shown once, when created
+    with sqlite3.connect(tmp_path / "sunshine.sqlite3") as db:
+        kinds = sorted(r[0] for r in db.execute("select kind from tenant"))
+    assert kinds == ["city", "city", "enterprise"]
+
+
+def test_create_admin(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "migrate").returncode == 0
+    weak = run_cli(tmp_path, "create-admin", "--username", "chief", SUNSHINE_ADMIN_PASSWORD="abc")
+    assert weak.returncode != 0 and "at least 8 characters" in weak.stderr
+    ok = run_cli(
+        tmp_path, "create-admin", "--username", "chief", SUNSHINE_ADMIN_PASSWORD="Strong-Pass-1"
+    )
+    assert ok.returncode == 0, ok.stderr
+    twice = run_cli(
+        tmp_path, "create-admin", "--username", "chief", SUNSHINE_ADMIN_PASSWORD="Strong-Pass-1"
+    )
+    assert twice.returncode != 0 and "username is taken" in twice.stderr
+    assert "Traceback" not in weak.stderr + twice.stderr
+    with sqlite3.connect(tmp_path / "sunshine.sqlite3") as db:
+        rows = db.execute("select kind, password_hash from account").fetchall()
+    assert len(rows) == 1 and rows[0][0] == "hq_staff" and rows[0][1].startswith("$argon2id$")
+
+
+@pytest.mark.parametrize(
+    ("command", "env", "setting"),
+    [
+        ("migrate", {"DATABASE_URL": "postgresql://u@127.0.0.1:notaport/db"}, "DATABASE_URL"),
+        ("migrate", {"DATABASE_URL": "postgresql://u:p@127.0.0.1:9/db"}, "DATABASE_URL"),
+        ("serve", {"REDIS_URL": "redis://127.0.0.1:9/0"}, "REDIS_URL"),
+        ("serve", {"S3_BUCKET": "b", "S3_ENDPOINT_URL": "http://127.0.0.1:9"}, "S3_ENDPOINT_URL"),
+    ],
+    ids=["malformed-database-url", "unreachable-database", "unreachable-redis", "unreachable-s3"],
+)
+def test_bad_configuration_is_one_clear_line(
+    tmp_path: Path, command: str, env: dict[str, str], setting: str
+) -> None:
+    result = run_cli(tmp_path, command, **env)
+    assert result.returncode != 0
+    assert setting in result.stderr
+    assert "Traceback" not in result.stderr, result.stderr

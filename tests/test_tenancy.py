@@ -1,0 +1,178 @@
+"""Host → site resolution."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from litestar import Litestar
+from litestar.exceptions import NotFoundException
+
+from core.errors import AlreadyExists, DomainError
+from core.tenancy.registry import TenantRef, register_tenant
+from core.tenancy.resolver import SiteResolver, TenantCache, split_host
+from core.tenancy.site import SCOPE_KEY, Site, provide_tenant
+from core.tenancy.tables import Tenant, TenantKind, TenantState
+from tests.conftest import BASE_DOMAIN, client_for, unique_slug
+
+
+async def site_of(app: Litestar, host: str, path: str = "/api/site") -> httpx.Response:
+    async with client_for(app, host) as client:
+        return await client.get(path)
+
+
+@pytest.mark.asyncio
+async def test_base_domain_is_the_main_portal(app: Litestar) -> None:
+    for host in (BASE_DOMAIN, f"www.{BASE_DOMAIN}", f"{BASE_DOMAIN}:8443", BASE_DOMAIN.upper()):
+        response = await site_of(app, host)
+        assert response.status_code == 200, host
+        assert response.json()["kind"] == "main_portal"
+
+
+@pytest.mark.asyncio
+async def test_sub_domain_reaches_its_tenant(app: Litestar, tenant_a: TenantRef) -> None:
+    response = await site_of(app, f"{tenant_a.slug}.{BASE_DOMAIN}:8000")
+    assert response.status_code == 200
+    assert response.json() == {
+        "kind": "tenant",
+        "name": tenant_a.name,
+        "slug": tenant_a.slug,
+        "state": "active",
+    }
+
+
+@pytest.mark.asyncio
+async def test_custom_domain_reaches_its_tenant(app: Litestar, tenant_a: TenantRef) -> None:
+    assert tenant_a.custom_domain
+    response = await site_of(app, tenant_a.custom_domain)
+    assert response.json()["slug"] == tenant_a.slug
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        f"nobody-here.{BASE_DOMAIN}",  # unknown sub-domain
+        f"a.b.{BASE_DOMAIN}",  # nested labels are never tenants
+        "unknown.example.org",  # not a registered custom domain
+        f"evil{BASE_DOMAIN}",  # suffix without the dot
+        "",  # no Host at all
+    ],
+)
+@pytest.mark.asyncio
+async def test_unknown_host_is_404(app: Litestar, host: str) -> None:
+    async with client_for(app, BASE_DOMAIN) as client:
+        response = await client.get("/api/site", headers={"host": host})
+    assert response.status_code == 404
+    assert "未找到" in response.text
+
+
+@pytest.mark.asyncio
+async def test_unknown_host_is_404_on_every_path(app: Litestar) -> None:
+    response = await site_of(app, f"nobody-here.{BASE_DOMAIN}", "/no/such/route")
+    assert response.status_code == 404
+
+
+@pytest.mark.asyncio
+async def test_health_probes_answer_on_any_host(app: Litestar) -> None:
+    response = await site_of(app, "10.0.0.7:8000", "/healthz")
+    assert response.status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_development_path_prefix_reaches_the_sub_site(
+    app: Litestar, tenant_b: TenantRef
+) -> None:
+    for host in (BASE_DOMAIN, "localhost:8000", "127.0.0.1"):
+        response = await site_of(app, host, f"/t/{tenant_b.slug}/api/site")
+        assert response.status_code == 200, host
+        assert response.json()["slug"] == tenant_b.slug
+    assert (await site_of(app, BASE_DOMAIN, "/t/no-such-tenant/api/site")).status_code == 404
+
+
+@pytest.mark.asyncio
+async def test_development_prefix_keeps_the_root_path_for_pages(
+    app: Litestar, tenant_b: TenantRef
+) -> None:
+    response = await site_of(app, BASE_DOMAIN, f"/t/{tenant_b.slug}/")
+    assert response.status_code == 200
+    assert tenant_b.name in response.text
+
+
+@pytest.mark.asyncio
+async def test_production_ignores_the_development_prefix(tenant_b: TenantRef) -> None:
+    resolver = SiteResolver(BASE_DOMAIN, development=False, cache=TenantCache())
+    site = await resolver.resolve(BASE_DOMAIN, f"/t/{tenant_b.slug}/api/site")
+    assert site == Site(tenant=None)
+    assert await resolver.resolve("localhost", "/") is None  # loopback is not the portal there
+
+
+@pytest.mark.asyncio
+async def test_closed_tenant_does_not_resolve_and_suspended_does(app: Litestar) -> None:
+    closed = await register_tenant(slug=unique_slug("closed"), name="已关闭", kind=TenantKind.city)
+    suspended = await register_tenant(slug=unique_slug("susp"), name="已中止", kind=TenantKind.city)
+    await Tenant.update({Tenant.state: TenantState.closed.value}).where(Tenant.id == closed.id)
+    await Tenant.update({Tenant.state: TenantState.suspended.value}).where(
+        Tenant.id == suspended.id
+    )
+    resolver = SiteResolver(BASE_DOMAIN, development=True, cache=TenantCache())
+    assert await resolver.resolve(f"{closed.slug}.{BASE_DOMAIN}", "/") is None
+    site = await resolver.resolve(f"{suspended.slug}.{BASE_DOMAIN}", "/")
+    assert site is not None and site.tenant is not None
+    assert site.tenant.state is TenantState.suspended
+
+
+@pytest.mark.asyncio
+async def test_cache_serves_repeat_lookups_and_clears(tenant_a: TenantRef) -> None:
+    calls: list[str] = []
+
+    async def lookup(slug: str) -> TenantRef | None:
+        calls.append(slug)
+        return tenant_a
+
+    cache = TenantCache(ttl=60)
+    for _ in range(3):
+        assert await cache.get("slug:x", lookup, "x") is tenant_a
+    assert calls == ["x"]
+    cache.clear()
+    await cache.get("slug:x", lookup, "x")
+    assert calls == ["x", "x"]
+
+
+def test_split_host() -> None:
+    assert split_host("City-A.Sunshine.Test:8000") == "city-a.sunshine.test"
+    assert split_host("[::1]:8000") == "[::1]"
+    assert split_host("example.cn.") == "example.cn"
+
+
+@pytest.mark.asyncio
+async def test_tenant_dependency_is_404_on_the_main_portal(tenant_a: TenantRef) -> None:
+    class Conn:
+        def __init__(self, site: Site) -> None:
+            self.scope = {SCOPE_KEY: site}
+
+    assert await provide_tenant(Conn(Site(tenant=tenant_a))) is tenant_a  # type: ignore[arg-type]
+    with pytest.raises(NotFoundException):
+        await provide_tenant(Conn(Site(tenant=None)))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("slug", ["www", "admin", "api", "-bad", "UPPER_", "a" * 64, "中文"])
+@pytest.mark.asyncio
+async def test_reserved_or_malformed_slug_is_refused(app: Litestar, slug: str) -> None:
+    with pytest.raises(DomainError) as refused:
+        await register_tenant(slug=slug, name="x", kind=TenantKind.city)
+    assert refused.value.detail["field"] == "slug"
+
+
+@pytest.mark.asyncio
+async def test_duplicate_slug_and_domain_are_one_domain_error(
+    app: Litestar, tenant_a: TenantRef
+) -> None:
+    with pytest.raises(AlreadyExists):
+        await register_tenant(slug=tenant_a.slug, name="重复", kind=TenantKind.city)
+    with pytest.raises(AlreadyExists):
+        await register_tenant(
+            slug=unique_slug("other"),
+            name="重复域名",
+            kind=TenantKind.city,
+            custom_domain=tenant_a.custom_domain,
+        )
+    assert await Tenant.count().where(Tenant.slug == tenant_a.slug) == 1
