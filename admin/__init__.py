@@ -1,0 +1,1 @@
+"""The head-office console (服务平台管理后台)."""
