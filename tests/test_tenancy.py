@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from litestar import Litestar
@@ -176,3 +178,16 @@ async def test_duplicate_slug_and_domain_are_one_domain_error(
             custom_domain=tenant_a.custom_domain,
         )
     assert await Tenant.count().where(Tenant.slug == tenant_a.slug) == 1
+
+
+@pytest.mark.asyncio
+async def test_concurrent_registrations_of_one_slug_give_one_tenant(app: Litestar) -> None:
+    slug = unique_slug("race")
+    results = await asyncio.gather(
+        *(register_tenant(slug=slug, name=f"并发{i}", kind=TenantKind.city) for i in range(10)),
+        return_exceptions=True,
+    )
+    created = [r for r in results if isinstance(r, TenantRef)]
+    refused = [r for r in results if isinstance(r, AlreadyExists)]
+    assert len(created) == 1 and len(refused) == 9, results
+    assert await Tenant.count().where(Tenant.slug == slug) == 1
