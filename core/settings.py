@@ -54,6 +54,7 @@ class Settings:
     database: DatabaseSettings
     redis_url: str | None
     s3: S3Settings | None
+    audit_hash: Literal["sm3", "sha256"]
 
     @property
     def development(self) -> bool:
@@ -74,6 +75,14 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
         raise ConfigError(name, f"must be a whole number, got {raw!r}") from None
     if not low <= value <= high:
         raise ConfigError(name, f"must be between {low} and {high}, got {value}")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
+    """One of ``allowed``; the first is the default."""
+    value = env.get(name) or allowed[0]
+    if value not in allowed:
+        raise ConfigError(name, f"must be one of {', '.join(allowed)}, got {value!r}")
     return value
 
 
@@ -154,9 +163,7 @@ def _secret_key(env: Mapping[str, str], environment: Environment, data_dir: Path
 
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Build settings from a mapping (``os.environ`` in the app; a dict in tests)."""
-    environment = env.get("SUNSHINE_ENV", "development")
-    if environment not in ("development", "production"):
-        raise ConfigError("SUNSHINE_ENV", f"must be development or production, got {environment!r}")
+    environment = _choice(env, "SUNSHINE_ENV", ("development", "production"))
     data_dir = Path(env.get("SUNSHINE_DATA_DIR") or "var").resolve()
     base_domain = env.get("SUNSHINE_BASE_DOMAIN", "localhost").strip().lower().rstrip(".")
     if not base_domain or "/" in base_domain or ":" in base_domain:
@@ -177,6 +184,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         ),
         redis_url=_redis_url(raw_redis) if raw_redis else None,
         s3=_s3(env),
+        audit_hash=_choice(env, "SUNSHINE_AUDIT_HASH", ("sm3", "sha256")),  # type: ignore[arg-type]
     )
 
 

@@ -14,5 +14,6 @@ APP_REGISTRY = AppRegistry(
     apps=[
         "core.tenancy.piccolo_app",
         "core.identity.piccolo_app",
+        "core.audit.piccolo_app",
     ]
 )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import AbstractAsyncContextManager
 from typing import cast
 
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from core.errors import ConfigError
 from core.settings import DatabaseSettings
@@ -63,3 +64,15 @@ async def close_database() -> None:
 
 async def ping() -> None:
     await get_engine().run_ddl("SELECT 1")
+
+
+def write_transaction() -> AbstractAsyncContextManager[object]:
+    """A transaction for a state change, entered as ``async with write_transaction():``.
+
+    On SQLite it takes the write lock at BEGIN (IMMEDIATE), so a read-then-write inside it
+    can't be overtaken by another writer. Nested calls join the outer transaction.
+    """
+    engine = get_engine()
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
