@@ -14,6 +14,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
 
 from core import data  # noqa: F401  - sets PICCOLO_CONF before any table is queried
+from core.authz.authorizer import Authorizer
 from core.data.engine import close_database, open_database
 from core.errors import ConfigError, DomainError
 from core.health import HealthController
@@ -42,6 +43,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await open_database(settings.database)
         await app.state.stores.start()
         await app.state.object_storage.start()
+        await app.state.authorizer.start()
     except ConfigError as exc:
         log.error("configuration error: %s", exc)
         await app.state.stores.close()
@@ -50,6 +52,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        await app.state.authorizer.close()
         await app.state.stores.close()
         await close_database()
 
@@ -60,7 +63,11 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
         stores = Stores(settings)
         app_config.debug = False
         app_config.stores = stores.registry
-        app_config.state.update(stores=stores, object_storage=build_object_storage(settings))
+        app_config.state.update(
+            stores=stores,
+            object_storage=build_object_storage(settings),
+            authorizer=Authorizer(stores.redis),
+        )
         app_config.lifespan.append(lifespan)
         app_config.route_handlers.extend([HealthController, get_site, home, download_object])
         app_config.dependencies.update(site=Provide(provide_site), tenant=Provide(provide_tenant))

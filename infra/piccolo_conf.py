@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
         "core.tenancy.piccolo_app",
         "core.identity.piccolo_app",
         "core.audit.piccolo_app",
+        "core.authz.piccolo_app",
     ]
 )

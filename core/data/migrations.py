@@ -12,7 +12,13 @@ class MigrationFailed(DomainError):
 
 
 async def migrate() -> None:
-    """Apply every pending migration of every registered Piccolo app, in dependency order."""
+    """Apply every pending migration, then bring the reference data the code ships (regions,
+    role catalogue) up to date."""
     result = await run_forwards(app_name="all", migration_id="all")
     if not result.success:
         raise MigrationFailed(f"migrations failed: {result.message}")
+    from core.authz.policies import sync_role_catalogue
+    from core.tenancy.regions import sync_regions
+
+    await sync_regions()
+    await sync_role_catalogue()

@@ -49,9 +49,18 @@ class TenantRef(msgspec.Struct, frozen=True):
     kind: TenantKind
     state: TenantState
     custom_domain: str | None
+    region_code: str | None
 
 
-_COLUMNS = (Tenant.id, Tenant.slug, Tenant.name, Tenant.kind, Tenant.state, Tenant.custom_domain)
+_COLUMNS = (
+    Tenant.id,
+    Tenant.slug,
+    Tenant.name,
+    Tenant.kind,
+    Tenant.state,
+    Tenant.custom_domain,
+    Tenant.region_code,
+)
 
 
 def _ref(row: dict[str, object]) -> TenantRef:
@@ -101,7 +110,12 @@ def validate_domain(domain: str) -> str:
 
 
 async def register_tenant(
-    *, slug: str, name: str, kind: TenantKind, custom_domain: str | None = None
+    *,
+    slug: str,
+    name: str,
+    kind: TenantKind,
+    custom_domain: str | None = None,
+    region_code: str | None = None,
 ) -> TenantRef:
     """Insert a tenant row. Callers own the surrounding transaction (provisioning, seeding)."""
     slug = validate_slug(slug.strip().lower())
@@ -113,6 +127,12 @@ async def register_tenant(
         field="slug",
     ):
         rows = await Tenant.insert(
-            Tenant(slug=slug, name=name.strip(), kind=kind.value, custom_domain=domain)
+            Tenant(
+                slug=slug,
+                name=name.strip(),
+                kind=kind.value,
+                custom_domain=domain,
+                region_code=region_code,
+            )
         ).returning(*_COLUMNS)
     return _ref(rows[0])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from piccolo.columns import Timestamptz, Varchar
+from piccolo.columns import Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -32,4 +32,14 @@ class Tenant(Table, tablename="tenant"):
     kind = Varchar(length=20, choices=TenantKind)
     state = Varchar(length=20, choices=TenantState, default=TenantState.active.value)
     custom_domain = Varchar(length=253, unique=True, null=True, default=None)
+    region_code = Varchar(length=6, null=True, default=None)  # a Region code
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Region(Table, tablename="region"):
+    """An administrative division (行政区划) by its GB/T 2260 code: province → city → county."""
+
+    code = Varchar(length=6, unique=True)
+    name = Varchar(length=50)
+    parent_code = Varchar(length=6, null=True, default=None)
+    level = Integer()  # 0 the whole country, 1 province, 2 city, 3 county

@@ -1,0 +1,102 @@
+"""The Casbin model, domain names and the role catalogue (as data)."""
+
+from __future__ import annotations
+
+from casbin.model import Model
+
+MODEL_TEXT = """
+[request_definition]
+r = sub, dom, obj, act
+
+[policy_definition]
+p = sub, dom, obj, act, eft
+
+[role_definition]
+g = _, _, _
+
+[policy_effect]
+e = some(where (p.eft == allow)) && !some(where (p.eft == deny))
+
+[matchers]
+m = g(r.sub, p.sub, r.dom) && (p.dom == "*" || p.dom == r.dom) \
+    && (p.obj == "*" || p.obj == r.obj) && (p.act == "*" || p.act == r.act)
+"""
+
+HQ = "hq"  # the head office's own domain
+CATALOGUE = "*"  # domain of the role catalogue: role permissions that hold in every domain
+NATIONWIDE = "000000"  # the root of the region tree
+
+
+def new_model() -> Model:
+    model = Model()
+    model.load_model_from_text(MODEL_TEXT)
+    return model
+
+
+def tenant_domain(tenant_id: int) -> str:
+    return f"t{int(tenant_id)}"
+
+
+def region_domain(code: str) -> str:
+    return f"region:{code}"
+
+
+def subject(account_id: int) -> str:
+    return f"u:{int(account_id)}"
+
+
+def region_ancestors(code: str) -> list[str]:
+    """GB/T 2260 codes: 370102 (county) → 370100 (city) → 370000 (province) → nationwide."""
+    chain = [code]
+    if code[4:] != "00":
+        chain.append(code[:4] + "00")
+    if code[2:4] != "00":
+        chain.append(code[:2] + "0000")
+    if code != NATIONWIDE:
+        chain.append(NATIONWIDE)
+    return list(dict.fromkeys(chain))
+
+
+# Role → the (object, action) pairs it allows. System, security and audit administration are
+# held by different roles, and no account may hold two of them (三权分立, see EXCLUSIVE_ROLES).
+ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    # head office (domain hq, or a tenant's domain through a region grant)
+    "hq_admin": (
+        ("hq.account", "manage"),
+        ("role", "assign"),
+        ("tenant", "read"),
+        ("tenant", "reinstate"),
+    ),
+    "hq_reviewer": (("approval", "decide"), ("approval", "read"), ("tenant", "read")),
+    "hq_supervisor": (("tenant", "read"), ("tenant", "penalize"), ("approval", "read")),
+    "hq_ops": (("security", "manage"), ("account", "unlock"), ("session", "end")),
+    "hq_auditor": (("audit", "read"), ("audit", "verify")),
+    # tenant operators (domain t<id>)
+    "tenant_admin": (
+        ("tenant", "read"),
+        ("staff", "manage"),
+        ("role", "assign"),
+        ("announcement", "manage"),
+        ("announcement", "publish"),
+    ),
+    "tenant_staff": (("tenant", "read"), ("announcement", "manage")),
+    # market subjects: the same in every domain, held by account kind
+    "supplier": (("participation", "create"), ("profile", "manage")),
+    "agency": (("participation", "create"), ("profile", "manage")),
+    "expert": (("profile", "manage"),),
+    # read only, across the tenants of its region
+    "regulator": (("tenant", "read"), ("announcement", "read"), ("approval", "read")),
+}
+HQ_ROLES = frozenset({"hq_admin", "hq_reviewer", "hq_supervisor", "hq_ops", "hq_auditor"})
+TENANT_ROLES = frozenset({"tenant_admin", "tenant_staff"})
+SUBJECT_ROLES = frozenset({"supplier", "agency", "expert"})
+REGION_ROLES = frozenset({"regulator", "hq_supervisor"})  # may be granted for a region
+EXCLUSIVE_ROLES = frozenset({"hq_admin", "hq_ops", "hq_auditor"})
+
+
+def catalogue_rules() -> list[list[str]]:
+    return [
+        [role, CATALOGUE, obj, act, "allow"]
+        for role, permissions in ROLE_PERMISSIONS.items()
+        for obj, act in permissions
+    ]
