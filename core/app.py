@@ -46,6 +46,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await app.state.authorizer.start()
     except ConfigError as exc:
         log.error("configuration error: %s", exc)
+        await app.state.object_storage.close()
         await app.state.stores.close()
         await close_database()
         raise
@@ -53,6 +54,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         yield
     finally:
         await app.state.authorizer.close()
+        await app.state.object_storage.close()
         await app.state.stores.close()
         await close_database()
 
@@ -92,5 +94,4 @@ def create_app() -> Litestar:
         settings.base_domain, development=settings.development, cache=TenantCache()
     )
     app.asgi_handler = SiteResolutionMiddleware(app.asgi_handler, resolver)
-    app.state.site_resolver = resolver
     return app

@@ -28,8 +28,8 @@ def _run(job: Callable[[], Awaitable[T]]) -> T:
     """Run ``job`` with the database open; domain and config errors end the command cleanly."""
 
     async def with_database() -> T:
-        await open_database(get_settings().database)
         try:
+            await open_database(get_settings().database)
             return await job()
         finally:
             await close_database()
@@ -89,12 +89,13 @@ def create_admin_command(username: str, display_name: str, password: str) -> Non
 async def _preflight() -> None:
     """Reach every configured service once, so a bad setting is reported before serving."""
     settings = get_settings()
-    stores = Stores(settings)
-    await open_database(settings.database)
+    stores, objects = Stores(settings), build_object_storage(settings)
     try:
+        await open_database(settings.database)
         await stores.start()
-        await build_object_storage(settings).start()
+        await objects.start()
     finally:
+        await objects.close()
         await stores.close()
         await close_database()
 

@@ -8,6 +8,7 @@ to the real service, independently of the others.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,6 +45,19 @@ class S3Settings:
 
 
 @dataclass(frozen=True, slots=True)
+class SecuritySettings:
+    """Login and session controls of the level-3 baseline (等保三级)."""
+
+    session_idle_minutes: int
+    session_max_hours: int
+    password_max_age_days: int
+    require_hq_totp: bool
+    insecure_cookies: bool  # plain-HTTP development only: no Secure flag, no __Host- prefix
+    max_login_failures: int = 5
+    lockout_minutes: int = 15
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     environment: Environment
     secret_key: str
@@ -55,6 +69,7 @@ class Settings:
     redis_url: str | None
     s3: S3Settings | None
     audit_hash: Literal["sm3", "sha256"]
+    security: SecuritySettings
 
     @property
     def development(self) -> bool:
@@ -76,6 +91,15 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     if not low <= value <= high:
         raise ConfigError(name, f"must be between {low} and {high}, got {value}")
     return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(name, f"must be true or false, got {value!r}")
 
 
 def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
@@ -131,15 +155,24 @@ def _s3(env: Mapping[str, str]) -> S3Settings | None:
             raise ConfigError("S3_BUCKET", f"is required when {', '.join(others)} is set")
         return None
     endpoint = env.get("S3_ENDPOINT_URL") or None
-    if endpoint and urlsplit(endpoint).scheme not in ("http", "https"):
-        raise ConfigError("S3_ENDPOINT_URL", f"must be an http(s) URL, got {endpoint!r}")
+    if endpoint:
+        try:
+            parts = urlsplit(endpoint)
+            parts.port  # noqa: B018 - raises ValueError on a malformed port
+        except ValueError as exc:
+            raise ConfigError("S3_ENDPOINT_URL", f"is not a valid URL ({exc})") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError("S3_ENDPOINT_URL", f"must be an http(s) URL, got {endpoint!r}")
+    region = env.get("S3_REGION") or "us-east-1"
+    if not re.fullmatch(r"[a-z0-9-]{2,32}", region):
+        raise ConfigError("S3_REGION", f"is not a region name, got {region!r}")
     key_id, secret = env.get("S3_ACCESS_KEY_ID") or None, env.get("S3_SECRET_ACCESS_KEY") or None
     if bool(key_id) != bool(secret):
         raise ConfigError("S3_ACCESS_KEY_ID", "and S3_SECRET_ACCESS_KEY must be set together")
     return S3Settings(
         bucket=bucket,
         endpoint_url=endpoint,
-        region=env.get("S3_REGION") or "us-east-1",
+        region=region,
         access_key_id=key_id,
         secret_access_key=secret,
     )
@@ -154,11 +187,16 @@ def _secret_key(env: Mapping[str, str], environment: Environment, data_dir: Path
         raise ConfigError("SUNSHINE_SECRET_KEY", "is required in production")
     # Development: one random key kept in the data directory, so restarts keep sessions.
     path = data_dir / "secret_key"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:
+        if not path.exists():
+            data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+    except OSError as exc:
+        raise ConfigError(
+            "SUNSHINE_DATA_DIR", f"cannot keep the secret key in {data_dir}: {exc}"
+        ) from exc
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -185,6 +223,20 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         redis_url=_redis_url(raw_redis) if raw_redis else None,
         s3=_s3(env),
         audit_hash=_choice(env, "SUNSHINE_AUDIT_HASH", ("sm3", "sha256")),  # type: ignore[arg-type]
+        security=_security(env, environment),
+    )
+
+
+def _security(env: Mapping[str, str], environment: str) -> SecuritySettings:
+    insecure = _flag(env, "SUNSHINE_INSECURE_COOKIES")
+    if insecure and environment != "development":
+        raise ConfigError("SUNSHINE_INSECURE_COOKIES", "is allowed in development only")
+    return SecuritySettings(
+        session_idle_minutes=_int(env, "SUNSHINE_SESSION_IDLE_MINUTES", 30, 1, 24 * 60),
+        session_max_hours=_int(env, "SUNSHINE_SESSION_MAX_HOURS", 12, 1, 7 * 24),
+        password_max_age_days=_int(env, "SUNSHINE_PASSWORD_MAX_AGE_DAYS", 90, 1, 3650),
+        require_hq_totp=_flag(env, "SUNSHINE_REQUIRE_HQ_TOTP"),
+        insecure_cookies=insecure,
     )
 
 

@@ -8,6 +8,8 @@ handlers get one.
 from __future__ import annotations
 
 import asyncio
+import re
+from collections.abc import Callable
 
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
@@ -20,6 +22,19 @@ from core.settings import Settings
 from core.tenancy.site import Site
 
 REDIS_TIMEOUT_S = 2.0
+SCOPED_NAME = re.compile(r"^(hq|t\d+):[a-z_]+$")
+
+
+def _scoped(factory: Callable[[str], Store]) -> Callable[[str], Store]:
+    """Refuse a store whose name carries no site scope: Litestar features that ask for a
+    plain name (response cache, rate limit) would otherwise share keys across tenants."""
+
+    def make(name: str) -> Store:
+        if not SCOPED_NAME.fullmatch(name):
+            raise LookupError(f"store {name!r} has no site scope: use Stores.get(site, name)")
+        return factory(name)
+
+    return make
 
 
 class Stores:
@@ -35,9 +50,9 @@ class Stores:
                 socket_timeout=REDIS_TIMEOUT_S,
             )
             root = RedisStore(self.redis, namespace="sunshine", handle_client_shutdown=False)
-            self.registry = StoreRegistry(default_factory=root.with_namespace)
+            self.registry = StoreRegistry(default_factory=_scoped(root.with_namespace))
         else:
-            self.registry = StoreRegistry(default_factory=lambda _name: MemoryStore())
+            self.registry = StoreRegistry(default_factory=_scoped(lambda _name: MemoryStore()))
 
     def get(self, site: Site, name: str) -> Store:
         """The store ``name`` of this site: ``hq:name`` or ``t<id>:name``."""

@@ -104,14 +104,18 @@ async def test_local_presigned_url_refuses_tampering_and_expiry(app: Litestar) -
         pytest.skip("the app runs on S3")
     key = ObjectKey.for_tenant(1, "a.pdf")
     await storage.put(key, b"secret", "application/pdf")
+    await storage.put(ObjectKey.for_tenant(2, "a.pdf"), b"other", "application/pdf")
     good = await storage.presigned_url(key)
-    other = good.replace("tenants/1/a.pdf", "tenants/2/a.pdf")
+    other = good.replace("tenants/1/a.pdf", "tenants/2/a.pdf")  # signed for another key
     expired = await storage.presigned_url(key, expires_in=-1)
     forged = good[:-4] + "0000"
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://sunshine.test"
     ) as client:
-        assert (await client.get(good)).content == b"secret"
+        response = await client.get(good)
+        assert response.content == b"secret"
+        assert response.headers["content-disposition"] == "attachment"
+        assert response.headers["x-content-type-options"] == "nosniff"
         for url in (other, expired, forged, good.split("?")[0]):
             assert (await client.get(url)).status_code in (400, 404), url
 

@@ -37,3 +37,10 @@ async def test_redis_keys_carry_the_tenant(app: Litestar, tenant_a: TenantRef) -
 
 def test_each_setting_switches_the_store() -> None:
     assert (Stores(SETTINGS).redis is not None) == (SETTINGS.redis_url is not None)
+
+
+def test_a_store_without_a_site_scope_is_refused(app: Litestar) -> None:
+    stores: Stores = app.state.stores
+    for name in ("response_cache", "sessions", "rate_limit"):
+        with pytest.raises(LookupError, match="no site scope"):
+            stores.registry.get(name)

@@ -97,6 +97,8 @@ async def test_development_prefix_keeps_the_root_path_for_pages(
     response = await site_of(app, BASE_DOMAIN, f"/t/{tenant_b.slug}/")
     assert response.status_code == 200
     assert tenant_b.name in response.text
+    bare = await site_of(app, BASE_DOMAIN, f"/t/{tenant_b.slug}")
+    assert bare.status_code == 308 and bare.headers["location"] == f"/t/{tenant_b.slug}/"
 
 
 @pytest.mark.asyncio
@@ -191,3 +193,27 @@ async def test_concurrent_registrations_of_one_slug_give_one_tenant(app: Litesta
     refused = [r for r in results if isinstance(r, AlreadyExists)]
     assert len(created) == 1 and len(refused) == 9, results
     assert await Tenant.count().where(Tenant.slug == slug) == 1
+
+
+@pytest.mark.asyncio
+async def test_malformed_hosts_cost_no_lookup_and_no_cache_entry() -> None:
+    cache = TenantCache()
+    resolver = SiteResolver(BASE_DOMAIN, development=True, cache=cache)
+    for host in ("x" * 8000 + f".{BASE_DOMAIN}", "a_b." + BASE_DOMAIN, "no-tld", "x" * 300):
+        assert await resolver.resolve(host, "/") is None
+    assert cache._entries == {}
+
+
+@pytest.mark.asyncio
+async def test_concurrent_misses_share_one_lookup(tenant_a: TenantRef) -> None:
+    calls = 0
+
+    async def slow_lookup(slug: str) -> TenantRef | None:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.05)
+        return tenant_a
+
+    cache = TenantCache()
+    results = await asyncio.gather(*(cache.get("slug:x", slow_lookup, "x") for _ in range(50)))
+    assert calls == 1 and all(r is tenant_a for r in results)

@@ -22,6 +22,8 @@ class AccountKind(StrEnum):
 
 class Account(Table, tablename="account"):
     username = Varchar(length=64, unique=True)
+    # Organisation accounts (suppliers, agencies) may also sign in with their credit code.
+    credit_code = Varchar(length=18, unique=True, null=True, default=None)
     display_name = Varchar(length=100)
     kind = Varchar(length=20, choices=AccountKind)
     # Set for tenant staff only; suppliers, agencies and experts sign in on every host.
@@ -29,4 +31,5 @@ class Account(Table, tablename="account"):
     password_hash = Varchar(length=255)
     password_changed_at = Timestamptz(default=TimestamptzNow())
     is_active = Boolean(default=True)
+    totp_secret = Varchar(length=64, null=True, default=None, secret=True)  # RFC 6238, base32
     created_at = Timestamptz(default=TimestamptzNow())

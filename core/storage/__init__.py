@@ -33,10 +33,6 @@ class ObjectKey:
         head = self.value.split("/", 2)
         return "hq" if head[0] == "hq" else "/".join(head[:2])
 
-    @property
-    def filename(self) -> str:
-        return self.value.rsplit("/", 1)[-1]
-
 
 def _join(prefix: str, parts: tuple[str, ...]) -> str:
     if not parts:
@@ -57,6 +53,9 @@ class ObjectStorage(Protocol):
 
     async def check(self) -> None:
         """Raise when the backend cannot be reached (readiness probe)."""
+
+    async def close(self) -> None:
+        """Release clients and threads."""
 
     async def put(self, key: ObjectKey, data: bytes, content_type: str) -> None: ...
 

@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 import hmac
 import os
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -37,6 +38,9 @@ class LocalStorage:
                 "SUNSHINE_DATA_DIR", f"cannot write objects in {self.root}: {exc}"
             ) from exc
 
+    async def close(self) -> None:
+        """Nothing to release."""
+
     async def check(self) -> None:
         if not os.access(self.root, os.W_OK):
             raise OSError(f"{self.root} is not writable")
@@ -45,10 +49,16 @@ class LocalStorage:
         def write() -> None:
             path = self._path(key)
             path.parent.mkdir(parents=True, exist_ok=True)
-            # Write then rename: a reader never sees half an object.
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
+            # Write then rename: a reader never sees half an object, two writers never share
+            # a temporary file.
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+            try:
+                with os.fdopen(fd, "wb") as file:
+                    file.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
 
         await asyncio.to_thread(write)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, TypeVar
 
 import boto3
@@ -19,28 +21,47 @@ T = TypeVar("T")
 _MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound", "NoSuchBucket"})
 
 
+def _client(settings: S3Settings, *, read_timeout: int, attempts: int) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=settings.endpoint_url,
+        region_name=settings.region,
+        aws_access_key_id=settings.access_key_id,
+        aws_secret_access_key=settings.secret_access_key,
+        # Path-style addressing: self-hosted servers (SeaweedFS, MinIO) have no per-bucket DNS.
+        config=Config(
+            signature_version="s3v4",
+            s3={"addressing_style": "path"},
+            connect_timeout=3,
+            read_timeout=read_timeout,
+            retries={"max_attempts": attempts, "mode": "standard"},
+        ),
+    )
+
+
 class S3Storage:
     def __init__(self, settings: S3Settings) -> None:
         self.settings = settings
         self.bucket = settings.bucket
-        self.client = boto3.client(
-            "s3",
-            endpoint_url=settings.endpoint_url,
-            region_name=settings.region,
-            aws_access_key_id=settings.access_key_id,
-            aws_secret_access_key=settings.secret_access_key,
-            # Path-style addressing: self-hosted servers (SeaweedFS, MinIO) have no per-bucket DNS.
-            config=Config(
-                signature_version="s3v4",
-                s3={"addressing_style": "path"},
-                connect_timeout=3,
-                read_timeout=15,
-                retries={"max_attempts": 2, "mode": "standard"},
-            ),
-        )
+        setting = "S3_ENDPOINT_URL" if settings.endpoint_url else "S3_REGION"
+        try:
+            self.client = _client(settings, read_timeout=15, attempts=2)
+            # The readiness probe gives up fast: a hung S3 must not hold threads for long.
+            self.probe_client = _client(settings, read_timeout=3, attempts=1)
+        except Exception as exc:
+            raise ConfigError(setting, f"is not usable ({type(exc).__name__}: {exc})") from exc
+        # boto3 blocks: its calls get threads of their own, so a slow S3 can't starve the
+        # default pool that argon2 and local file I/O use.
+        self._executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="s3")
 
     async def _call(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
-        return await asyncio.to_thread(fn, **kwargs)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, partial(fn, **kwargs))
+
+    async def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self.client.close()
+        self.probe_client.close()
 
     async def start(self) -> None:
         setting = "S3_ENDPOINT_URL" if self.settings.endpoint_url else "S3_BUCKET"
@@ -57,7 +78,7 @@ class S3Storage:
             ) from exc
 
     async def check(self) -> None:
-        await self._call(self.client.head_bucket, Bucket=self.bucket)
+        await self._call(self.probe_client.head_bucket, Bucket=self.bucket)
 
     async def put(self, key: ObjectKey, data: bytes, content_type: str) -> None:
         await self._call(
@@ -78,7 +99,7 @@ class S3Storage:
                 raise
             return response["Body"].read()
 
-        return await asyncio.to_thread(read)
+        return await self._call(read)
 
     async def delete(self, key: ObjectKey) -> None:
         await self._call(self.client.delete_object, Bucket=self.bucket, Key=key.value)

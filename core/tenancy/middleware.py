@@ -43,6 +43,10 @@ class SiteResolutionMiddleware:
         if site is None:
             await _refuse(scope, send, 404, NOT_FOUND_PAGE)
             return
+        if site.root_path and scope["path"] == site.root_path:
+            # "/t/jinan" → "/t/jinan/", so relative links resolve inside the sub-site.
+            await _redirect(send, site.root_path + "/")
+            return
         scope[SCOPE_KEY] = site  # type: ignore[literal-required]
         if site.root_path:
             # ASGI: ``path`` keeps the prefix and ``root_path`` names it; Litestar strips it.
@@ -65,3 +69,14 @@ async def _refuse(scope: Scope, send: Send, status: int, body: bytes) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+async def _redirect(send: Send, location: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 308,
+            "headers": [(b"location", location.encode()), (b"content-length", b"0")],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"", "more_body": False})

@@ -9,11 +9,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections.abc import Awaitable, Callable
 
-from core.tenancy.registry import TenantRef, find_tenant_by_domain, find_tenant_by_slug
+from core.tenancy.registry import (
+    DOMAIN_RE,
+    SLUG_RE,
+    TenantRef,
+    find_tenant_by_domain,
+    find_tenant_by_slug,
+)
 from core.tenancy.site import Site
 from core.tenancy.tables import TenantState
 
@@ -34,25 +41,37 @@ def split_host(host_header: str) -> str:
 class TenantCache:
     """A short-lived per-process cache of lookups, the misses included.
 
-    Every request resolves its host, so this sits on the hot path. Entries live
-    ``ttl`` seconds: a change made by another worker is seen within that time, and a
-    change made here is seen at once because the writer calls :meth:`clear`.
+    Every request resolves its host, so this sits on the hot path. Entries live ``ttl``
+    seconds, so a change to a tenant (new, suspended, closed) is seen by every worker within
+    that time. Concurrent misses of one key share a single lookup.
     """
 
     def __init__(self, ttl: float = 5.0, max_entries: int = 50_000) -> None:
         self.ttl = ttl
         self.max_entries = max_entries
         self._entries: dict[str, tuple[float, TenantRef | None]] = {}
+        self._pending: dict[str, asyncio.Future[TenantRef | None]] = {}
 
     async def get(self, key: str, lookup: Lookup, value: str) -> TenantRef | None:
-        now = time.monotonic()
         hit = self._entries.get(key)
-        if hit is not None and hit[0] > now:
+        if hit is not None and hit[0] > time.monotonic():
             return hit[1]
-        tenant = await lookup(value)
+        pending = self._pending.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future = self._pending[key] = asyncio.get_running_loop().create_future()
+        try:
+            tenant = await lookup(value)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: no "never retrieved" warning when no one waits
+            raise
+        finally:
+            self._pending.pop(key, None)
         if len(self._entries) >= self.max_entries:
             self._entries.clear()  # bounded memory beats LRU bookkeeping on a 5 s cache
-        self._entries[key] = (now + self.ttl, tenant)
+        self._entries[key] = (time.monotonic() + self.ttl, tenant)
+        future.set_result(tenant)
         return tenant
 
     def clear(self) -> None:
@@ -80,11 +99,14 @@ class SiteResolver:
                 return Site(tenant=None)
             tenant = await self.cache.get("slug:" + match[1], find_tenant_by_slug, match[1])
             return _visible(tenant, root_path=match[0])
+        # Malformed hosts end here: no query, no cache entry.
         if host.endswith(self._suffix):
             label = host[: -len(self._suffix)]
-            if "." in label:
+            if not SLUG_RE.fullmatch(label):
                 return None
             return _visible(await self.cache.get("slug:" + label, find_tenant_by_slug, label))
+        if not DOMAIN_RE.fullmatch(host):
+            return None
         return _visible(await self.cache.get("domain:" + host, find_tenant_by_domain, host))
 
 

@@ -14,7 +14,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
+from litestar import Litestar
 
+from core.storage import ObjectKey
+from core.storage.local import LocalStorage
 from core.tenancy.registry import TenantRef
 
 
@@ -22,6 +25,7 @@ from core.tenancy.registry import TenantRef
 class World:
     """Two provisioned tenants and a client bound to each host."""
 
+    app: Litestar
     tenant_a: TenantRef
     tenant_b: TenantRef
     client_a: httpx.AsyncClient
@@ -68,6 +72,20 @@ async def _home_page(world: World) -> None:
     assert response.status_code == 404
 
 
+async def _signed_download(world: World) -> None:
+    storage = world.app.state.object_storage
+    if not isinstance(storage, LocalStorage):  # S3 URLs never pass through this route
+        response = await world.client_b.get("/files/tenants/1/x.pdf?expires=9999999999&signature=0")
+        assert response.status_code == 404
+        return
+    key = ObjectKey.for_tenant(world.tenant_a.id, "isolation.pdf")
+    await storage.put(key, b"A's file", "application/pdf")
+    url = await storage.presigned_url(key)
+    assert (await world.client_a.get(url)).content == b"A's file"
+    # A valid signature for A's object does not open it on B's host.
+    assert (await world.client_b.get(url)).status_code == 404
+
+
 SCHEMA = NotTenantScoped("OpenAPI document of the whole application; no data")
 
 MATRIX: dict[tuple[str, str], CrossTenant | NotTenantScoped] = {
@@ -75,9 +93,7 @@ MATRIX: dict[tuple[str, str], CrossTenant | NotTenantScoped] = {
     ("GET", "/readyz"): NotTenantScoped("readiness of the shared services"),
     ("GET", "/api/site"): CrossTenant(_site_json),
     ("GET", "/"): CrossTenant(_home_page),
-    ("GET", "/files/{key:path}"): NotTenantScoped(
-        "capability URL: only a server-signed, expiring URL for one object key opens it"
-    ),
+    ("GET", "/files/{key:path}"): CrossTenant(_signed_download),
     ("GET", "/schema"): SCHEMA,
     ("GET", "/schema/openapi.json"): SCHEMA,
     ("GET", "/schema/openapi.yaml"): SCHEMA,

@@ -25,7 +25,7 @@ class Tenant(Table, tablename="tenant", schema=None):
     )
 
 
-ID = "2026-11-22T03:00:52:648360"
+ID = "2026-11-22T03:15:26:018926"
 VERSION = "1.38.0"
 DESCRIPTION = "accounts"
 
@@ -50,6 +50,28 @@ async def forwards():
             "length": 64,
             "default": "",
             "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Account",
+        tablename="account",
+        column_name="credit_code",
+        db_column_name="credit_code",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 18,
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": True,
             "index": False,
@@ -199,6 +221,28 @@ async def forwards():
             "choices": None,
             "db_column_name": None,
             "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Account",
+        tablename="account",
+        column_name="totp_secret",
+        db_column_name="totp_secret",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": True,
         },
         schema=None,
     )
