@@ -9,7 +9,9 @@ from contextlib import asynccontextmanager
 from click import Group
 from litestar import Litestar, Request, Response
 from litestar.config.app import AppConfig
+from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
 
@@ -18,6 +20,8 @@ from core.authz.authorizer import Authorizer
 from core.data.engine import close_database, open_database
 from core.errors import ConfigError, DomainError
 from core.health import HealthController
+from core.identity.routes import AuthApi, AuthPages, TotpPages, not_signed_in
+from core.identity.sessions import SessionMiddleware
 from core.settings import get_settings
 from core.storage import build_object_storage
 from core.storage.routes import download_object
@@ -71,9 +75,21 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
             authorizer=Authorizer(stores.redis),
         )
         app_config.lifespan.append(lifespan)
-        app_config.route_handlers.extend([HealthController, get_site, home, download_object])
+        app_config.route_handlers.extend(
+            [HealthController, get_site, home, download_object, AuthApi, AuthPages, TotpPages]
+        )
+        app_config.middleware.append(SessionMiddleware())
+        security = settings.security
+        app_config.csrf_config = CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="csrftoken" if security.insecure_cookies else "__Host-csrftoken",
+            cookie_secure=not security.insecure_cookies,
+            cookie_samesite="lax",
+            header_name="x-csrftoken",
+        )
         app_config.dependencies.update(site=Provide(provide_site), tenant=Provide(provide_tenant))
         app_config.exception_handlers[DomainError] = domain_error_response
+        app_config.exception_handlers[NotAuthorizedException] = not_signed_in
         app_config.template_config = template_config()
         app_config.openapi_config = OpenAPIConfig(
             title="Sunshine — 阳光采购服务平台", version="0.1.0", path="/schema"

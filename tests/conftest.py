@@ -8,6 +8,7 @@ With no service settings the suite runs embedded (SQLite file, memory store, loc
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import tempfile
 import uuid
@@ -27,6 +28,9 @@ from litestar import Litestar  # noqa: E402
 
 from core.app import create_app  # noqa: E402
 from core.data.migrations import migrate  # noqa: E402
+from core.identity.accounts import create_account  # noqa: E402
+from core.identity.principal import Principal  # noqa: E402
+from core.identity.tables import Account, AccountKind  # noqa: E402
 from core.settings import Settings, get_settings  # noqa: E402
 from core.tenancy.registry import TenantRef, register_tenant  # noqa: E402
 from core.tenancy.tables import TenantKind  # noqa: E402
@@ -88,11 +92,57 @@ async def app() -> AsyncIterator[Litestar]:
     await lifespan
 
 
+_addresses = itertools.count(1)
+
+
 def client_for(app: Litestar, host: str) -> httpx.AsyncClient:
-    """A client whose requests carry ``Host: host``, served in this event loop."""
+    """A client whose requests carry ``Host: host``, served in this event loop over HTTPS
+    (so ``Secure`` cookies travel as in a browser), from an address of its own (so per-IP
+    lockout counters of one test never reach another)."""
+    n = next(_addresses)
+    client_ip = f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
     return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url=f"http://{host}", follow_redirects=False
+        transport=httpx.ASGITransport(app=app, client=(client_ip, 40000)),
+        base_url=f"https://{host}",
+        follow_redirects=False,
     )
+
+
+async def with_csrf(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """Fetch the CSRF cookie and send it back as the header, as the site's pages would."""
+    await client.get("/api/site")
+    client.headers["x-csrftoken"] = client.cookies["__Host-csrftoken"]
+    return client
+
+
+PASSWORD = "Sunsh1ne-Test"
+
+
+async def new_account(
+    kind: AccountKind,
+    tenant: TenantRef | None = None,
+    *,
+    password: str = PASSWORD,
+    credit_code: str | None = None,
+) -> Principal:
+    username = unique_slug(kind.value.replace("_", "-"))
+    account_id = await create_account(
+        username=username,
+        display_name=username,
+        kind=kind,
+        password=password,
+        tenant_id=tenant.id if tenant else None,
+    )
+    if credit_code:
+        await Account.update({Account.credit_code: credit_code}).where(Account.id == account_id)
+    return Principal(account_id, username, kind, tenant.id if tenant else None)
+
+
+async def sign_in(
+    client: httpx.AsyncClient, login: str, password: str = PASSWORD
+) -> httpx.Response:
+    await with_csrf(client)
+    return await client.post("/api/auth/login", json={"login": login, "password": password})
 
 
 def unique_slug(prefix: str) -> str:

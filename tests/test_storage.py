@@ -85,7 +85,7 @@ async def test_local_presigned_url_downloads_through_the_app(app: Litestar) -> N
     if not isinstance(storage, LocalStorage):
         pytest.skip("the app runs on S3; its download route serves local objects only")
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://sunshine.test"
+        transport=httpx.ASGITransport(app=app), base_url="https://sunshine.test"
     ) as client:
 
         async def fetch(url: str) -> bytes:
@@ -110,7 +110,7 @@ async def test_local_presigned_url_refuses_tampering_and_expiry(app: Litestar) -
     expired = await storage.presigned_url(key, expires_in=-1)
     forged = good[:-4] + "0000"
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://sunshine.test"
+        transport=httpx.ASGITransport(app=app), base_url="https://sunshine.test"
     ) as client:
         response = await client.get(good)
         assert response.content == b"secret"

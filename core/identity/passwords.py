@@ -15,7 +15,7 @@ _hasher = PasswordHasher()
 _CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits)
 
 
-def check_complexity(password: str) -> None:
+def check_complexity(password: str, *, field: str = "password") -> None:
     """At least 8 characters from at least 3 of: lower case, upper case, digits, others."""
     classes = sum(any(c in group for c in password) for group in _CLASSES)
     classes += any(not c.isascii() or not c.isalnum() for c in password)
@@ -24,7 +24,7 @@ def check_complexity(password: str) -> None:
             "口令至少 8 位，且包含大写字母、小写字母、数字、特殊字符中的至少三类 / "
             "the password needs at least 8 characters from at least 3 of: upper case, "
             "lower case, digits, other characters",
-            detail={"field": "password"},
+            detail={"field": field},
         )
 
 

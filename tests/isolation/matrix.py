@@ -16,9 +16,13 @@ from dataclasses import dataclass
 import httpx
 from litestar import Litestar
 
+from core.identity.principal import Principal
 from core.storage import ObjectKey
 from core.storage.local import LocalStorage
 from core.tenancy.registry import TenantRef
+from tests.conftest import PASSWORD, with_csrf
+
+SESSION_COOKIE = "__Host-sunshine_session"
 
 
 @dataclass(frozen=True)
@@ -28,9 +32,10 @@ class World:
     app: Litestar
     tenant_a: TenantRef
     tenant_b: TenantRef
-    client_a: httpx.AsyncClient
+    client_a: httpx.AsyncClient  # signed in as staff_a
     client_b: httpx.AsyncClient
     main: httpx.AsyncClient
+    staff_a: Principal
 
     def assert_nothing_of(self, owner: TenantRef, response: httpx.Response) -> None:
         """The response names nothing that identifies ``owner``."""
@@ -86,6 +91,48 @@ async def _signed_download(world: World) -> None:
     assert (await world.client_b.get(url)).status_code == 404
 
 
+def _session_refused_on_b(
+    method: str, path: str, *, json: object = None, form: dict[str, str] | None = None
+) -> Check:
+    """A's session cookie replayed on B's host is no session at all; A's stays as it was."""
+
+    async def check(world: World) -> None:
+        b = await with_csrf(world.client_b)
+        b.cookies.set(
+            SESSION_COOKIE, world.client_a.cookies[SESSION_COOKIE], domain=str(b.base_url.host)
+        )
+        response = await b.request(method, path, json=json, data=form)
+        if response.status_code == 303:
+            assert response.headers["location"].endswith("/login")
+        else:
+            assert response.status_code == 401, (path, response.status_code, response.text)
+        world.assert_nothing_of(world.tenant_a, response)
+        me = await world.client_a.get("/api/auth/me")
+        assert me.status_code == 200 and me.json()["account_id"] == world.staff_a.account_id
+
+    return check
+
+
+def _sign_in_refused_on_b(path: str, *, as_form: bool) -> Check:
+    """Staff of A cannot sign in on B's host, with the same answer as a wrong password."""
+
+    async def check(world: World) -> None:
+        b = await with_csrf(world.client_b)
+        fields = {"login": world.staff_a.username, "password": PASSWORD}
+        response = await (b.post(path, data=fields) if as_form else b.post(path, json=fields))
+        assert response.status_code == 401
+        assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
+        world.assert_nothing_of(world.tenant_a, response)
+
+    return check
+
+
+async def _login_page(world: World) -> None:
+    response = await world.client_b.get("/login")
+    assert response.status_code == 200 and world.tenant_b.name in response.text
+    world.assert_nothing_of(world.tenant_a, response)
+
+
 SCHEMA = NotTenantScoped("OpenAPI document of the whole application; no data")
 
 MATRIX: dict[tuple[str, str], CrossTenant | NotTenantScoped] = {
@@ -94,6 +141,42 @@ MATRIX: dict[tuple[str, str], CrossTenant | NotTenantScoped] = {
     ("GET", "/api/site"): CrossTenant(_site_json),
     ("GET", "/"): CrossTenant(_home_page),
     ("GET", "/files/{key:path}"): CrossTenant(_signed_download),
+    ("GET", "/login"): CrossTenant(_login_page),
+    ("POST", "/login"): CrossTenant(_sign_in_refused_on_b("/login", as_form=True)),
+    ("POST", "/api/auth/login"): CrossTenant(
+        _sign_in_refused_on_b("/api/auth/login", as_form=False)
+    ),
+    ("POST", "/logout"): CrossTenant(_session_refused_on_b("POST", "/logout")),
+    ("POST", "/api/auth/logout"): CrossTenant(_session_refused_on_b("POST", "/api/auth/logout")),
+    ("GET", "/api/auth/me"): CrossTenant(_session_refused_on_b("GET", "/api/auth/me")),
+    ("POST", "/api/auth/password"): CrossTenant(
+        _session_refused_on_b(
+            "POST",
+            "/api/auth/password",
+            json={"current_password": PASSWORD, "new_password": "Taken-Over-1"},
+        )
+    ),
+    ("POST", "/api/auth/totp/setup"): CrossTenant(
+        _session_refused_on_b("POST", "/api/auth/totp/setup")
+    ),
+    ("POST", "/api/auth/totp/confirm"): CrossTenant(
+        _session_refused_on_b("POST", "/api/auth/totp/confirm", json={"code": "123456"})
+    ),
+    ("GET", "/account/password"): CrossTenant(_session_refused_on_b("GET", "/account/password")),
+    ("POST", "/account/password"): CrossTenant(
+        _session_refused_on_b(
+            "POST",
+            "/account/password",
+            form={"current_password": PASSWORD, "new_password": "Taken-Over-1"},
+        )
+    ),
+    ("GET", "/account/totp"): CrossTenant(_session_refused_on_b("GET", "/account/totp")),
+    ("POST", "/account/totp"): CrossTenant(
+        _session_refused_on_b("POST", "/account/totp", form={"code": "123456"})
+    ),
+    ("POST", "/account/totp/setup"): CrossTenant(
+        _session_refused_on_b("POST", "/account/totp/setup")
+    ),
     ("GET", "/schema"): SCHEMA,
     ("GET", "/schema/openapi.json"): SCHEMA,
     ("GET", "/schema/openapi.yaml"): SCHEMA,

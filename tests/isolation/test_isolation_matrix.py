@@ -7,7 +7,9 @@ import pytest
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
+from core.identity.tables import AccountKind
 from core.tenancy.registry import TenantRef
+from tests.conftest import new_account, sign_in
 from tests.isolation.matrix import MATRIX, CrossTenant, World
 
 
@@ -49,4 +51,6 @@ async def test_cross_tenant(
 ) -> None:
     case = MATRIX[route]
     assert isinstance(case, CrossTenant)
-    await case.check(World(app, tenant_a, tenant_b, client_a, client_b, main_client))
+    staff_a = await new_account(AccountKind.tenant_staff, tenant_a)
+    assert (await sign_in(client_a, staff_a.username)).status_code == 200
+    await case.check(World(app, tenant_a, tenant_b, client_a, client_b, main_client, staff_a))

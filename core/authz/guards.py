@@ -1,0 +1,48 @@
+"""Route guards. Async, so they run on the event loop rather than in the thread pool."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from core.authz.model import HQ, tenant_domain
+from core.identity.principal import Principal
+from core.tenancy.site import site_of
+
+Guard = Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]
+
+
+def signed_in(connection: ASGIConnection) -> Principal:
+    principal = connection.scope.get("user")
+    if not isinstance(principal, Principal):
+        raise NotAuthorizedException("请先登录 / sign in first")
+    return principal
+
+
+async def requires_session(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Any signed-in account, even one that must first change its password."""
+    signed_in(connection)
+
+
+def requires(obj: str, act: str) -> Guard:
+    """Allow when the principal may ``act`` on ``obj`` in this site's domain."""
+
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        principal = signed_in(connection)
+        _, session = connection.scope["auth"]
+        if session.must_change_password:
+            raise PermissionDeniedException(
+                "口令已过期，请先修改 / change your expired password first"
+            )
+        if session.needs_totp_enrolment:
+            raise PermissionDeniedException("请先绑定动态口令 / enrol a one-time-code app first")
+        site = site_of(connection.scope)
+        dom = HQ if site.tenant is None else tenant_domain(site.tenant.id)
+        authorizer = connection.app.state.authorizer
+        if not await authorizer.allowed(principal.casbin_subject, dom, obj, act):
+            raise PermissionDeniedException("无权执行此操作 / you may not do this")
+
+    return guard

@@ -1,0 +1,263 @@
+"""Sign-in, sign-out, password change and TOTP enrolment, with the level-3 controls:
+lockout after repeated failures (per account and per client IP), password expiry, a second
+factor. Every outcome is audited; every failure looks the same to the caller."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pyotp
+from litestar.stores.base import Store
+
+from core.audit.chain import Actor, Outcome, RequestContext, record
+from core.data.engine import write_transaction
+from core.errors import DomainError
+from core.identity.passwords import check_complexity, hash_password, verify_password
+from core.identity.principal import Principal
+from core.identity.sessions import SessionRecord, Sessions
+from core.identity.tables import Account, AccountKind
+from core.settings import SecuritySettings
+from core.stores import Stores
+from core.tenancy.site import Site
+
+LOGIN_FAILED = "用户名、口令或动态口令错误 / wrong user name, password or one-time code"
+# A real argon2 hash of a random password: unknown accounts cost the same time as known ones.
+_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$1TJEmKiEA+JYU/R8E5iWhg$uqy+yZXX0HmFuRqFX7lapsnhpx/c9W0AxikFiuwexyM"  # noqa: E501
+MAIN_PORTAL_KINDS = frozenset({AccountKind.hq_staff, AccountKind.regulator})
+
+
+class LoginFailed(DomainError):
+    status_code = 401
+
+    def __init__(self) -> None:
+        super().__init__(LOGIN_FAILED)
+
+
+class LockedOut(DomainError):
+    status_code = 429
+
+
+class LoginResult:
+    def __init__(self, session_id: str, principal: Principal, record: SessionRecord) -> None:
+        self.session_id = session_id
+        self.principal = principal
+        self.record = record
+
+
+def _may_sign_in_here(kind: AccountKind, tenant_id: int | None, site: Site) -> bool:
+    """Staff sign in on their own site; suppliers, agencies and experts on every site."""
+    if kind is AccountKind.tenant_staff:
+        return site.tenant is not None and site.tenant.id == tenant_id
+    if kind in MAIN_PORTAL_KINDS:
+        return site.tenant is None
+    return True
+
+
+class Lockout:
+    """Failure counters in the head office's store: ``acct:<login>`` and ``ip:<address>``."""
+
+    def __init__(self, stores: Stores, security: SecuritySettings) -> None:
+        self.store: Store = stores.get(Site(tenant=None), "login_failures")
+        self.security = security
+
+    def _keys(self, login: str, client_ip: str | None) -> list[str]:
+        return [f"acct:{login}"] + ([f"ip:{client_ip}"] if client_ip else [])
+
+    async def check(self, login: str, client_ip: str | None) -> None:
+        for key in self._keys(login, client_ip):
+            failures = int(await self.store.get(key) or 0)
+            if failures >= self.security.max_login_failures:
+                raise LockedOut(
+                    f"登录失败次数过多，请 {self.security.lockout_minutes} 分钟后再试 / too many "
+                    f"failed sign-ins: try again in {self.security.lockout_minutes} minutes"
+                )
+
+    async def failed(self, login: str, client_ip: str | None) -> None:
+        for key in self._keys(login, client_ip):
+            failures = int(await self.store.get(key) or 0) + 1
+            # The window restarts with each failure: 15 minutes after the last one.
+            await self.store.set(key, str(failures), self.security.lockout_minutes * 60)
+
+    async def succeeded(self, login: str) -> None:
+        await self.store.delete(f"acct:{login}")
+
+
+async def _audit(
+    actor: Actor, action: str, outcome: Outcome, site: Site, context: RequestContext, obj: str
+) -> None:
+    async with write_transaction():
+        await record(
+            actor=actor,
+            action=action,
+            object=obj,
+            outcome=outcome,
+            tenant_id=site.tenant.id if site.tenant else None,
+            context=context,
+        )
+
+
+async def sign_in(
+    stores: Stores,
+    site: Site,
+    security: SecuritySettings,
+    *,
+    login: str,
+    password: str,
+    totp: str | None,
+    host: str,
+    context: RequestContext,
+) -> LoginResult:
+    login = login.strip().lower()[:64]
+    lockout = Lockout(stores, security)
+    await lockout.check(login, context.client_ip)
+    account = (
+        await Account.select()
+        .where((Account.username == login) | (Account.credit_code == login.upper()))
+        .first()
+    )
+    ok = await verify_password(account["password_hash"] if account else _DUMMY_HASH, password)
+    if account is not None and ok:
+        kind = AccountKind(account["kind"])
+        ok = account["is_active"] and _may_sign_in_here(kind, account["tenant"], site)
+        if ok and account["totp_secret"]:
+            ok = bool(totp) and pyotp.TOTP(account["totp_secret"]).verify(totp, valid_window=1)
+    if account is None or not ok:
+        await lockout.failed(login, context.client_ip)
+        actor = Actor(label=login, account_id=account["id"] if account else None)
+        await _audit(actor, "auth.login", "failure", site, context, f"login:{login}")
+        raise LoginFailed()
+    await lockout.succeeded(login)
+    now = time.time()
+    changed_at: dt.datetime = account["password_changed_at"]
+    record_ = SessionRecord(
+        account_id=account["id"],
+        host=host,
+        created_at=now,
+        refreshed_at=now,
+        password_changed_at=changed_at.timestamp(),
+        must_change_password=now - changed_at.timestamp() > security.password_max_age_days * 86400,
+        needs_totp_enrolment=security.require_hq_totp
+        and kind is AccountKind.hq_staff
+        and not account["totp_secret"],
+    )
+    principal = Principal(account["id"], account["username"], kind, account["tenant"])
+    await _audit(
+        principal.actor, "auth.login", "success", site, context, f"account:{account['id']}"
+    )
+    session_id = await Sessions(stores, site, security).create(record_)
+    return LoginResult(session_id, principal, record_)
+
+
+async def sign_out(
+    stores: Stores,
+    site: Site,
+    security: SecuritySettings,
+    principal: Principal,
+    session_id: str,
+    context: RequestContext,
+) -> None:
+    await Sessions(stores, site, security).end(session_id)
+    await _audit(
+        principal.actor, "auth.logout", "success", site, context, f"account:{principal.account_id}"
+    )
+
+
+async def change_password(
+    stores: Stores,
+    site: Site,
+    security: SecuritySettings,
+    principal: Principal,
+    session_id: str,
+    record_: SessionRecord,
+    *,
+    current: str,
+    new: str,
+    context: RequestContext,
+) -> None:
+    """Change the password; this session stays, every other session of the account ends."""
+    row = (
+        await Account.select(Account.password_hash)
+        .where(Account.id == principal.account_id)
+        .first()
+    )
+    if row is None or not await verify_password(row["password_hash"], current):
+        await _audit(
+            principal.actor,
+            "auth.password_change",
+            "failure",
+            site,
+            context,
+            f"account:{principal.account_id}",
+        )
+        raise DomainError(
+            "当前口令不正确 / the current password is wrong", detail={"field": "current_password"}
+        )
+    check_complexity(new, field="new_password")
+    if await verify_password(row["password_hash"], new):
+        raise DomainError(
+            "新口令不能与当前口令相同 / the new password must differ",
+            detail={"field": "new_password"},
+        )
+    new_hash = await hash_password(new)
+    changed_at = dt.datetime.now(dt.UTC)
+    async with write_transaction():
+        await Account.update(
+            {Account.password_hash: new_hash, Account.password_changed_at: changed_at}
+        ).where(Account.id == principal.account_id)
+        await record(
+            actor=principal.actor,
+            action="auth.password_change",
+            object=f"account:{principal.account_id}",
+            tenant_id=site.tenant.id if site.tenant else None,
+            context=context,
+        )
+    record_.password_changed_at = changed_at.timestamp()
+    record_.must_change_password = False
+    await Sessions(stores, site, security).save(session_id, record_)
+
+
+async def start_totp_enrolment(
+    stores: Stores,
+    site: Site,
+    security: SecuritySettings,
+    principal: Principal,
+    session_id: str,
+    record_: SessionRecord,
+) -> str:
+    """A new secret, held in the session until confirmed; returns the otpauth:// URI."""
+    record_.totp_pending = pyotp.random_base32()
+    await Sessions(stores, site, security).save(session_id, record_)
+    return pyotp.TOTP(record_.totp_pending).provisioning_uri(
+        name=principal.username, issuer_name="Sunshine 阳光采购"
+    )
+
+
+async def confirm_totp_enrolment(
+    stores: Stores,
+    site: Site,
+    security: SecuritySettings,
+    principal: Principal,
+    session_id: str,
+    record_: SessionRecord,
+    *,
+    code: str,
+    context: RequestContext,
+) -> None:
+    secret = record_.totp_pending
+    if not secret or not pyotp.TOTP(secret).verify(code, valid_window=1):
+        raise DomainError("动态口令不正确 / the one-time code is wrong", detail={"field": "code"})
+    async with write_transaction():
+        await Account.update({Account.totp_secret: secret}).where(
+            Account.id == principal.account_id
+        )
+        await record(
+            actor=principal.actor,
+            action="auth.totp_enrol",
+            object=f"account:{principal.account_id}",
+            tenant_id=site.tenant.id if site.tenant else None,
+            context=context,
+        )
+    record_.totp_pending = None
+    record_.needs_totp_enrolment = False
+    await Sessions(stores, site, security).save(session_id, record_)
