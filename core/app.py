@@ -16,7 +16,9 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
 
 from core import data  # noqa: F401  - sets PICCOLO_CONF before any table is queried
+from core.audit.routes import verify_audit_chain
 from core.authz.authorizer import Authorizer
+from core.authz.routes import RoleApi, RolePages
 from core.data.engine import close_database, open_database
 from core.errors import ConfigError, DomainError
 from core.health import HealthController
@@ -76,7 +78,18 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
         )
         app_config.lifespan.append(lifespan)
         app_config.route_handlers.extend(
-            [HealthController, get_site, home, download_object, AuthApi, AuthPages, TotpPages]
+            [
+                HealthController,
+                get_site,
+                home,
+                download_object,
+                AuthApi,
+                AuthPages,
+                TotpPages,
+                RoleApi,
+                RolePages,
+                verify_audit_chain,
+            ]
         )
         app_config.middleware.append(SessionMiddleware())
         security = settings.security

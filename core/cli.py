@@ -12,6 +12,9 @@ from typing import TypeVar
 
 import click
 
+from core.audit.chain import verify
+from core.authz.authorizer import Authorizer
+from core.authz.policies import grant_first_admin
 from core.data.engine import close_database, open_database
 from core.data.migrations import migrate
 from core.errors import ConfigError, DomainError
@@ -54,7 +57,11 @@ def seed_demo_command() -> None:
 
     async def job() -> list[str]:
         await migrate()
-        return await seed_demo()
+        stores = Stores(get_settings())
+        try:
+            return await seed_demo(Authorizer(stores.redis))
+        finally:
+            await stores.close()
 
     for line in _run(job):
         click.echo(line)
@@ -75,15 +82,35 @@ def create_admin_command(username: str, display_name: str, password: str) -> Non
     """Create a head-office administrator account (服务平台管理员)."""
 
     async def job() -> int:
-        return await create_account(
+        account_id = await create_account(
             username=username,
             display_name=display_name,
             kind=AccountKind.hq_staff,
             password=password,
         )
+        # Through Redis, when set, running servers learn of the new admin at once.
+        stores = Stores(get_settings())
+        try:
+            await grant_first_admin(Authorizer(stores.redis), account_id, command="create-admin")
+        finally:
+            await stores.close()
+        return account_id
 
     account_id = _run(job)
     click.echo(f"head-office administrator {username} created (account {account_id})")
+
+
+@click.command(name="verify-audit")
+def verify_audit_command() -> None:
+    """Verify the audit chain; name the first broken link (审计日志校验)."""
+    result = _run(verify)
+    if result.intact:
+        click.echo(f"audit chain intact: {result.entries} entries")
+        return
+    raise click.ClickException(
+        f"audit chain broken at entry {result.first_broken_seq}: {result.problem} "
+        f"({result.entries} entries before it hold)"
+    )
 
 
 async def _preflight() -> None:
@@ -128,5 +155,11 @@ def serve_command(workers: int, reload: bool) -> None:
 
 
 def register_commands(cli: click.Group) -> None:
-    for command in (migrate_command, seed_demo_command, create_admin_command, serve_command):
+    for command in (
+        migrate_command,
+        seed_demo_command,
+        create_admin_command,
+        verify_audit_command,
+        serve_command,
+    ):
         cli.add_command(command)

@@ -82,6 +82,7 @@ def test_seed_demo_is_idempotent(tmp_path: Path) -> None:
     first = run_cli(tmp_path, "seed-demo", SUNSHINE_DEMO_PASSWORD="Demo-Passw0rd")
     assert first.returncode == 0, first.stderr
     assert "/t/jinan/" in first.stdout and "admin / Demo-Passw0rd" in first.stdout
+    assert "jinan-admin / Demo-Passw0rd" in first.stdout
     second = run_cli(tmp_path, "seed-demo")
     assert second.returncode == 0, second.stderr
     assert "admin /" not in second.stdout  # the password is shown once, when created
@@ -125,3 +126,21 @@ def test_bad_configuration_is_one_clear_line(
     assert result.returncode != 0
     assert setting in result.stderr
     assert "Traceback" not in result.stderr, result.stderr
+
+
+def test_create_admin_grants_hq_admin_and_verify_audit(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "migrate").returncode == 0
+    created = run_cli(
+        tmp_path, "create-admin", "--username", "chief", SUNSHINE_ADMIN_PASSWORD="Strong-Pass-1"
+    )
+    assert created.returncode == 0, created.stderr
+    with sqlite3.connect(tmp_path / "sunshine.sqlite3") as db:
+        grants = db.execute("select v1, v2 from casbin_rule where ptype = 'g'").fetchall()
+        actions = [r[0] for r in db.execute("select action from audit_entry order by seq")]
+    assert grants == [("hq_admin", "hq")] and actions == ["role.grant"]
+    intact = run_cli(tmp_path, "verify-audit")
+    assert intact.returncode == 0 and "intact: 1 entries" in intact.stdout
+    with sqlite3.connect(tmp_path / "sunshine.sqlite3") as db:
+        db.execute("update audit_entry set actor = 'someone else'")
+    broken = run_cli(tmp_path, "verify-audit")
+    assert broken.returncode != 0 and "broken at entry 1" in broken.stderr

@@ -105,6 +105,19 @@ async def _grant_target(
     return HQ
 
 
+async def _check_holder(account_id: int, role: str, tenant_id: int | None) -> None:
+    account = (
+        await Account.select(Account.kind, Account.tenant).where(Account.id == account_id).first()
+    )
+    # Another tenant's account is "not found", exactly like a missing one.
+    if account is None or (tenant_id is not None and account["tenant"] != tenant_id):
+        raise NotFound("账号不存在 / no such account")
+    if account["kind"] != ROLE_HOLDERS[role].value:
+        raise DomainError(
+            f"{role} cannot be held by a {account['kind']} account", detail={"field": "role"}
+        )
+
+
 async def grant_role(
     authorizer: Authorizer,
     principal: Principal,
@@ -119,16 +132,7 @@ async def grant_role(
     dom = await _grant_target(
         principal, authorizer, role, tenant_id=tenant_id, region_code=region_code
     )
-    account = (
-        await Account.select(Account.kind, Account.tenant).where(Account.id == account_id).first()
-    )
-    # Another tenant's account is "not found", exactly like a missing one.
-    if account is None or (tenant_id is not None and account["tenant"] != tenant_id):
-        raise NotFound("账号不存在 / no such account")
-    if account["kind"] != ROLE_HOLDERS[role].value:
-        raise DomainError(
-            f"{role} cannot be held by a {account['kind']} account", detail={"field": "role"}
-        )
+    await _check_holder(account_id, role, tenant_id)
     sub = subject(account_id)
     async with write_transaction():
         held = (
@@ -169,6 +173,7 @@ async def revoke_role(
     dom = await _grant_target(
         principal, authorizer, role, tenant_id=tenant_id, region_code=region_code
     )
+    await _check_holder(account_id, role, tenant_id)
     async with write_transaction():
         await _adapter.remove_policy("g", "g", [subject(account_id), role, dom])
         await record(

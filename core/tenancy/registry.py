@@ -8,6 +8,7 @@ import msgspec
 
 from core.data.errors import unique_violation_as
 from core.errors import DomainError
+from core.tenancy.regions import region_exists
 from core.tenancy.tables import Tenant, TenantKind, TenantState
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -122,6 +123,10 @@ async def register_tenant(
     domain = validate_domain(custom_domain) if custom_domain else None
     if not name.strip():
         raise DomainError("名称不能为空 / the name is required", detail={"field": "name"})
+    if region_code is not None and not await region_exists(region_code):
+        raise DomainError(
+            f"未知地区 / unknown region: {region_code}", detail={"field": "region_code"}
+        )
     async with unique_violation_as(
         f"子域名或域名已被使用 / the sub-domain {slug} or domain is already taken",
         field="slug",

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 import httpx
 from litestar import Litestar
 
+from core.authz.policies import grant_first_admin, grant_role
 from core.identity.principal import Principal
+from core.identity.tables import AccountKind
 from core.storage import ObjectKey
 from core.storage.local import LocalStorage
 from core.tenancy.registry import TenantRef
-from tests.conftest import PASSWORD, with_csrf
+from tests.conftest import BASE_DOMAIN, PASSWORD, client_for, new_account, sign_in, with_csrf
 
 SESSION_COOKIE = "__Host-sunshine_session"
 
@@ -133,6 +135,64 @@ async def _login_page(world: World) -> None:
     world.assert_nothing_of(world.tenant_a, response)
 
 
+async def tenant_admin_of(world: World, tenant: TenantRef) -> tuple[Principal, httpx.AsyncClient]:
+    """A signed-in management account of ``tenant``, appointed by a head-office admin."""
+    authorizer = world.app.state.authorizer
+    hq = await new_account(AccountKind.hq_staff)
+    await grant_first_admin(authorizer, hq.account_id, command="isolation-test")
+    admin = await new_account(AccountKind.tenant_staff, tenant)
+    await grant_role(
+        authorizer, hq, account_id=admin.account_id, role="tenant_admin", tenant_id=tenant.id
+    )
+    client = client_for(world.app, f"{tenant.slug}.{BASE_DOMAIN}")
+    assert (await sign_in(client, admin.username)).status_code == 200
+    return admin, client
+
+
+async def _grants_of_own_tenant_only(world: World, path: str) -> None:
+    admin_a, client_a = await tenant_admin_of(world, world.tenant_a)
+    admin_b, client_b = await tenant_admin_of(world, world.tenant_b)
+    try:
+        response = await client_b.get(path)
+        assert response.status_code == 200 and admin_b.username in response.text
+        assert admin_a.username not in response.text
+        world.assert_nothing_of(world.tenant_a, response)
+    finally:
+        await client_a.aclose()
+        await client_b.aclose()
+
+
+async def _role_change_of_other_tenants_account(world: World, path: str, form: bool) -> None:
+    admin_a, client_a = await tenant_admin_of(world, world.tenant_a)
+    _, client_b = await tenant_admin_of(world, world.tenant_b)
+    try:
+        granted = await client_a.post(
+            "/api/roles/grants",
+            json={"account_id": world.staff_a.account_id, "role": "tenant_staff"},
+        )
+        assert granted.status_code == 204, granted.text
+        for action in ("grant", "revoke"):
+            role, account = "tenant_staff", world.staff_a
+            fields = {"account_id": account.account_id, "role": role}
+            if form:
+                response = await client_b.post(path, data={**fields, "action": action})
+                assert response.status_code == 400, response.text
+                assert "no such account" in response.text
+            else:
+                api = path if action == "grant" else "/api/roles/revocations"
+                response = await client_b.post(api, json=fields)
+                assert response.status_code == 404, response.text
+        # A's grants are as A made them.
+        grants = (await client_a.get("/api/roles/grants")).json()
+        assert admin_a.username in [g["username"] for g in grants if g["role"] == "tenant_admin"]
+        assert [g["role"] for g in grants if g["account_id"] == world.staff_a.account_id] == [
+            "tenant_staff"
+        ]
+    finally:
+        await client_a.aclose()
+        await client_b.aclose()
+
+
 SCHEMA = NotTenantScoped("OpenAPI document of the whole application; no data")
 
 MATRIX: dict[tuple[str, str], CrossTenant | NotTenantScoped] = {
@@ -173,6 +233,20 @@ MATRIX: dict[tuple[str, str], CrossTenant | NotTenantScoped] = {
     ("GET", "/account/totp"): CrossTenant(_session_refused_on_b("GET", "/account/totp")),
     ("POST", "/account/totp"): CrossTenant(
         _session_refused_on_b("POST", "/account/totp", form={"code": "123456"})
+    ),
+    ("GET", "/api/audit/verify"): CrossTenant(_session_refused_on_b("GET", "/api/audit/verify")),
+    ("GET", "/api/roles/grants"): CrossTenant(
+        lambda w: _grants_of_own_tenant_only(w, "/api/roles/grants")
+    ),
+    ("GET", "/roles"): CrossTenant(lambda w: _grants_of_own_tenant_only(w, "/roles")),
+    ("POST", "/api/roles/grants"): CrossTenant(
+        lambda w: _role_change_of_other_tenants_account(w, "/api/roles/grants", form=False)
+    ),
+    ("POST", "/api/roles/revocations"): CrossTenant(
+        lambda w: _role_change_of_other_tenants_account(w, "/api/roles/grants", form=False)
+    ),
+    ("POST", "/roles"): CrossTenant(
+        lambda w: _role_change_of_other_tenants_account(w, "/roles/", form=True)
     ),
     ("POST", "/account/totp/setup"): CrossTenant(
         _session_refused_on_b("POST", "/account/totp/setup")
