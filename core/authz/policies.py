@@ -6,6 +6,8 @@ announced to every worker (``Authorizer.changed``) once committed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.audit.chain import Actor, RequestContext, record
 from core.authz.adapter import PiccoloAdapter
 from core.authz.authorizer import EVERY_DOMAIN, Authorizer
@@ -118,41 +120,44 @@ async def _check_holder(account_id: int, role: str, tenant_id: int | None) -> No
         )
 
 
-async def grant_role(
+async def change_role(
     authorizer: Authorizer,
     principal: Principal,
     *,
+    grant: bool,
     account_id: int,
     role: str,
     tenant_id: int | None = None,
     region_code: str | None = None,
     context: RequestContext | None = None,
 ) -> None:
-    """Grant ``role`` to an account: in the head office, in one tenant, or for a region."""
+    """Grant (or revoke) ``role``: in the head office, in one tenant, or for a region.
+    Granting what is held, or revoking what is not, changes nothing (retries are safe)."""
     dom = await _grant_target(
         principal, authorizer, role, tenant_id=tenant_id, region_code=region_code
     )
     await _check_holder(account_id, role, tenant_id)
-    sub = subject(account_id)
+    rule = [subject(account_id), role, dom]
     async with write_transaction():
-        held = (
-            await CasbinRule.select(CasbinRule.v1)
-            .where((CasbinRule.ptype == "g") & (CasbinRule.v0 == sub))
-            .output(as_list=True)
+        held = await CasbinRule.select(CasbinRule.v1, CasbinRule.v2).where(
+            (CasbinRule.ptype == "g") & (CasbinRule.v0 == rule[0])
         )
-        if role in held:
-            return  # granting twice is a no-op (retries are safe)
-        clash = EXCLUSIVE_ROLES & ({role} | set(held))
-        if role in EXCLUSIVE_ROLES and len(clash) > 1:
-            raise DomainError(
-                "系统、安全、审计管理员须由不同人员担任 / system, security and audit "
-                f"administration are held by different people ({', '.join(sorted(clash))})",
-                detail={"field": "role"},
-            )
-        await _adapter.add_policy("g", "g", [sub, role, dom])
+        if grant == ((role, dom) in {(h["v1"], h["v2"]) for h in held}):
+            return
+        if grant:
+            clash = EXCLUSIVE_ROLES & ({role} | {h["v1"] for h in held})
+            if role in EXCLUSIVE_ROLES and len(clash) > 1:
+                raise DomainError(
+                    "系统、安全、审计管理员须由不同人员担任 / system, security and audit "
+                    f"administration are held by different people ({', '.join(sorted(clash))})",
+                    detail={"field": "role"},
+                )
+            await _adapter.add_policy("g", "g", rule)
+        else:
+            await _adapter.remove_policy("g", "g", rule)
         await record(
             actor=principal.actor,
-            action="role.grant",
+            action="role.grant" if grant else "role.revoke",
             object=f"account:{account_id}:{role}@{dom}",
             tenant_id=tenant_id,
             context=context,
@@ -160,30 +165,8 @@ async def grant_role(
     await authorizer.changed(EVERY_DOMAIN if region_code else dom)
 
 
-async def revoke_role(
-    authorizer: Authorizer,
-    principal: Principal,
-    *,
-    account_id: int,
-    role: str,
-    tenant_id: int | None = None,
-    region_code: str | None = None,
-    context: RequestContext | None = None,
-) -> None:
-    dom = await _grant_target(
-        principal, authorizer, role, tenant_id=tenant_id, region_code=region_code
-    )
-    await _check_holder(account_id, role, tenant_id)
-    async with write_transaction():
-        await _adapter.remove_policy("g", "g", [subject(account_id), role, dom])
-        await record(
-            actor=principal.actor,
-            action="role.revoke",
-            object=f"account:{account_id}:{role}@{dom}",
-            tenant_id=tenant_id,
-            context=context,
-        )
-    await authorizer.changed(EVERY_DOMAIN if region_code else dom)
+async def grant_role(authorizer: Authorizer, principal: Principal, **target: Any) -> None:
+    await change_role(authorizer, principal, grant=True, **target)
 
 
 async def set_tenant_deny(authorizer: Authorizer, actor: Actor, tenant_id: int, deny: bool) -> None:

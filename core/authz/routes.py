@@ -14,7 +14,7 @@ from litestar.response import Template
 
 from core.authz.guards import requires, signed_in
 from core.authz.model import HQ, region_domain, tenant_domain
-from core.authz.policies import grant_role, revoke_role
+from core.authz.policies import change_role
 from core.authz.tables import CasbinRule
 from core.errors import DomainError
 from core.identity.routes import context_of
@@ -68,10 +68,10 @@ async def _change(
     ):
         raise DomainError("本站只能分配本分平台的角色 / this site assigns its own roles only")
     tenant_id = site.tenant.id if site.tenant is not None else body.tenant_id
-    change = grant_role if grant else revoke_role
-    await change(
+    await change_role(
         request.app.state.authorizer,
         principal,
+        grant=grant,
         account_id=body.account_id,
         role=body.role,
         tenant_id=tenant_id,

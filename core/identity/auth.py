@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import dataclass
 
 import pyotp
 from litestar.stores.base import Store
@@ -149,47 +150,43 @@ async def sign_in(
     return LoginResult(session_id, principal, record_)
 
 
-async def sign_out(
-    stores: Stores,
-    site: Site,
-    security: SecuritySettings,
-    principal: Principal,
-    session_id: str,
-    context: RequestContext,
-) -> None:
-    await Sessions(stores, site, security).end(session_id)
-    await _audit(
-        principal.actor, "auth.logout", "success", site, context, f"account:{principal.account_id}"
-    )
+@dataclass
+class CurrentSession:
+    """A signed-in request: who, which session, on which site, from where."""
 
+    sessions: Sessions
+    session_id: str
+    record: SessionRecord
+    principal: Principal
+    site: Site
+    context: RequestContext
 
-async def change_password(
-    stores: Stores,
-    site: Site,
-    security: SecuritySettings,
-    principal: Principal,
-    session_id: str,
-    record_: SessionRecord,
-    *,
-    current: str,
-    new: str,
-    context: RequestContext,
-) -> None:
-    """Change the password; this session stays, every other session of the account ends."""
-    row = (
-        await Account.select(Account.password_hash)
-        .where(Account.id == principal.account_id)
-        .first()
-    )
-    if row is None or not await verify_password(row["password_hash"], current):
+    async def save(self) -> None:
+        await self.sessions.save(self.session_id, self.record)
+
+    async def audit(self, action: str, outcome: Outcome = "success") -> None:
+        """Audit an action on the principal's own account, in its own transaction."""
         await _audit(
-            principal.actor,
-            "auth.password_change",
-            "failure",
-            site,
-            context,
-            f"account:{principal.account_id}",
+            self.principal.actor,
+            action,
+            outcome,
+            self.site,
+            self.context,
+            f"account:{self.principal.account_id}",
         )
+
+
+async def sign_out(current: CurrentSession) -> None:
+    await current.sessions.end(current.session_id)
+    await current.audit("auth.logout")
+
+
+async def change_password(current: CurrentSession, *, old: str, new: str) -> None:
+    """Change the password; this session stays, every other session of the account ends."""
+    account_id = current.principal.account_id
+    row = await Account.select(Account.password_hash).where(Account.id == account_id).first()
+    if row is None or not await verify_password(row["password_hash"], old):
+        await current.audit("auth.password_change", "failure")
         raise DomainError(
             "当前口令不正确 / the current password is wrong", detail={"field": "current_password"}
         )
@@ -204,60 +201,43 @@ async def change_password(
     async with write_transaction():
         await Account.update(
             {Account.password_hash: new_hash, Account.password_changed_at: changed_at}
-        ).where(Account.id == principal.account_id)
-        await record(
-            actor=principal.actor,
-            action="auth.password_change",
-            object=f"account:{principal.account_id}",
-            tenant_id=site.tenant.id if site.tenant else None,
-            context=context,
-        )
-    record_.password_changed_at = changed_at.timestamp()
-    record_.must_change_password = False
-    await Sessions(stores, site, security).save(session_id, record_)
+        ).where(Account.id == account_id)
+        await _record_own(current, "auth.password_change")
+    current.record.password_changed_at = changed_at.timestamp()
+    current.record.must_change_password = False
+    await current.save()
 
 
-async def start_totp_enrolment(
-    stores: Stores,
-    site: Site,
-    security: SecuritySettings,
-    principal: Principal,
-    session_id: str,
-    record_: SessionRecord,
-) -> str:
+async def start_totp_enrolment(current: CurrentSession) -> str:
     """A new secret, held in the session until confirmed; returns the otpauth:// URI."""
-    record_.totp_pending = pyotp.random_base32()
-    await Sessions(stores, site, security).save(session_id, record_)
-    return pyotp.TOTP(record_.totp_pending).provisioning_uri(
-        name=principal.username, issuer_name="Sunshine 阳光采购"
+    current.record.totp_pending = pyotp.random_base32()
+    await current.save()
+    return pyotp.TOTP(current.record.totp_pending).provisioning_uri(
+        name=current.principal.username, issuer_name="Sunshine 阳光采购"
     )
 
 
-async def confirm_totp_enrolment(
-    stores: Stores,
-    site: Site,
-    security: SecuritySettings,
-    principal: Principal,
-    session_id: str,
-    record_: SessionRecord,
-    *,
-    code: str,
-    context: RequestContext,
-) -> None:
-    secret = record_.totp_pending
+async def confirm_totp_enrolment(current: CurrentSession, *, code: str) -> None:
+    secret = current.record.totp_pending
     if not secret or not pyotp.TOTP(secret).verify(code, valid_window=1):
         raise DomainError("动态口令不正确 / the one-time code is wrong", detail={"field": "code"})
     async with write_transaction():
         await Account.update({Account.totp_secret: secret}).where(
-            Account.id == principal.account_id
+            Account.id == current.principal.account_id
         )
-        await record(
-            actor=principal.actor,
-            action="auth.totp_enrol",
-            object=f"account:{principal.account_id}",
-            tenant_id=site.tenant.id if site.tenant else None,
-            context=context,
-        )
-    record_.totp_pending = None
-    record_.needs_totp_enrolment = False
-    await Sessions(stores, site, security).save(session_id, record_)
+        await _record_own(current, "auth.totp_enrol")
+    current.record.totp_pending = None
+    current.record.needs_totp_enrolment = False
+    await current.save()
+
+
+async def _record_own(current: CurrentSession, action: str) -> None:
+    """The audit entry of a change to the principal's own account (in the caller's
+    transaction)."""
+    await record(
+        actor=current.principal.actor,
+        action=action,
+        object=f"account:{current.principal.account_id}",
+        tenant_id=current.site.tenant.id if current.site.tenant else None,
+        context=current.context,
+    )

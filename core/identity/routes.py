@@ -60,10 +60,17 @@ def context_of(request: Request[Any, Any, Any]) -> RequestContext:
     )
 
 
-def _session(request: Request[Any, Any, Any]) -> tuple[Principal, str, SessionRecord]:
+def _current(request: Request[Any, Any, Any], site: Site) -> auth.CurrentSession:
     principal = signed_in(request)
     session_id, record = request.scope["auth"]  # type: ignore[typeddict-item]
-    return principal, session_id, record
+    return auth.CurrentSession(
+        sessions=Sessions(request.app.state.stores, site, get_settings().security),
+        session_id=session_id,
+        record=record,
+        principal=principal,
+        site=site,
+        context=context_of(request),
+    )
 
 
 def _me(principal: Principal, record: SessionRecord) -> Me:
@@ -124,21 +131,14 @@ class AuthApi(Controller):
     async def logout(
         self, request: Request[Any, Any, Any], site: NamedDependency[Site]
     ) -> Response[None]:
-        principal, session_id, _ = _session(request)
-        await auth.sign_out(
-            request.app.state.stores,
-            site,
-            get_settings().security,
-            principal,
-            session_id,
-            context_of(request),
-        )
+        current = _current(request, site)
+        await auth.sign_out(current)
         return _logged_out(Response(None, status_code=204))
 
     @get("/me", operation_id="me", guards=[requires_session])
-    async def me(self, request: Request[Any, Any, Any]) -> Me:
-        principal, _, record = _session(request)
-        return _me(principal, record)
+    async def me(self, request: Request[Any, Any, Any], site: NamedDependency[Site]) -> Me:
+        current = _current(request, site)
+        return _me(current.principal, current.record)
 
     @post("/password", operation_id="changePassword", status_code=204, guards=[requires_session])
     async def change_password(
@@ -148,45 +148,24 @@ class AuthApi(Controller):
         data: JSONBody[PasswordBody],
     ) -> None:
         """Change the password (also when it has expired). Other sessions end."""
-        principal, session_id, record = _session(request)
-        await auth.change_password(
-            request.app.state.stores,
-            site,
-            get_settings().security,
-            principal,
-            session_id,
-            record,
-            current=data.current_password,
-            new=data.new_password,
-            context=context_of(request),
-        )
+        current = _current(request, site)
+        await auth.change_password(current, old=data.current_password, new=data.new_password)
 
     @post("/totp/setup", operation_id="startTotp", status_code=200, guards=[requires_session])
     async def totp_setup(
         self, request: Request[Any, Any, Any], site: NamedDependency[Site]
     ) -> TotpSetup:
         """Start enrolling a one-time-code app (RFC 6238)."""
-        principal, session_id, record = _session(request)
-        uri = await auth.start_totp_enrolment(
-            request.app.state.stores, site, get_settings().security, principal, session_id, record
-        )
+        current = _current(request, site)
+        uri = await auth.start_totp_enrolment(current)
         return TotpSetup(otpauth_uri=uri)
 
     @post("/totp/confirm", operation_id="confirmTotp", status_code=204, guards=[requires_session])
     async def totp_confirm(
         self, request: Request[Any, Any, Any], site: NamedDependency[Site], data: JSONBody[TotpBody]
     ) -> None:
-        principal, session_id, record = _session(request)
-        await auth.confirm_totp_enrolment(
-            request.app.state.stores,
-            site,
-            get_settings().security,
-            principal,
-            session_id,
-            record,
-            code=data.code,
-            context=context_of(request),
-        )
+        current = _current(request, site)
+        await auth.confirm_totp_enrolment(current, code=data.code.strip())
 
 
 class LoginForm(msgspec.Struct):
@@ -228,7 +207,7 @@ class AuthPages(Controller):
             return Template(
                 "login.html", context={"site": site, "error": message}, status_code=status
             )
-        target = "account/password" if result.record.must_change_password else ""
+        target = "account/password" if result.current.record.must_change_password else ""
         redirect = Redirect(site.root_path + "/" + target, status_code=303)
         redirect.set_cookie(
             session_cookie(get_settings().security, result.session_id, max_age=None)
@@ -239,31 +218,22 @@ class AuthPages(Controller):
     async def logout_submit(
         self, request: Request[Any, Any, Any], site: NamedDependency[Site]
     ) -> Response[Any]:
-        session_id = request.cookies.get(cookie_name(get_settings().security))
-        principal = request.scope.get("user")
-        if session_id and isinstance(principal, Principal):
-            await auth.sign_out(
-                request.app.state.stores,
-                site,
-                get_settings().security,
-                principal,
-                session_id,
-                context_of(request),
-            )
+        if isinstance(request.scope.get("user"), Principal):
+            await auth.sign_out(_current(request, site))
         return _logged_out(Redirect(site.root_path + "/login", status_code=303))
 
     @get("/account/password", guards=[requires_session])
     async def password_page(
         self, request: Request[Any, Any, Any], site: NamedDependency[Site]
     ) -> Template:
-        _, _, record = _session(request)
+        current = _current(request, site)
         return Template(
             "password.html",
             context={
                 "site": site,
                 "error": None,
                 "done": False,
-                "expired": record.must_change_password,
+                "expired": current.record.must_change_password,
             },
         )
 
@@ -274,19 +244,9 @@ class AuthPages(Controller):
         site: NamedDependency[Site],
         data: Annotated[PasswordForm, Form],
     ) -> Template:
-        principal, session_id, record = _session(request)
+        current = _current(request, site)
         try:
-            await auth.change_password(
-                request.app.state.stores,
-                site,
-                get_settings().security,
-                principal,
-                session_id,
-                record,
-                current=data.current_password,
-                new=data.new_password,
-                context=context_of(request),
-            )
+            await auth.change_password(current, old=data.current_password, new=data.new_password)
         except DomainError as exc:
             return Template(
                 "password.html",
@@ -295,7 +255,7 @@ class AuthPages(Controller):
                     "site": site,
                     "error": exc.message,
                     "done": False,
-                    "expired": record.must_change_password,
+                    "expired": current.record.must_change_password,
                 },
             )
         return Template(
@@ -322,15 +282,13 @@ class TotpPages(Controller):
 
     @post("/setup", status_code=200)
     async def setup(self, request: Request[Any, Any, Any], site: NamedDependency[Site]) -> Template:
-        principal, session_id, record = _session(request)
-        uri = await auth.start_totp_enrolment(
-            request.app.state.stores, site, get_settings().security, principal, session_id, record
-        )
+        current = _current(request, site)
+        uri = await auth.start_totp_enrolment(current)
         return Template(
             "totp.html",
             context={
                 "site": site,
-                "secret": record.totp_pending,
+                "secret": current.record.totp_pending,
                 "uri": uri,
                 "error": None,
                 "done": False,
@@ -344,25 +302,16 @@ class TotpPages(Controller):
         site: NamedDependency[Site],
         data: Annotated[TotpForm, Form],
     ) -> Template:
-        principal, session_id, record = _session(request)
+        current = _current(request, site)
         try:
-            await auth.confirm_totp_enrolment(
-                request.app.state.stores,
-                site,
-                get_settings().security,
-                principal,
-                session_id,
-                record,
-                code=data.code.strip(),
-                context=context_of(request),
-            )
+            await auth.confirm_totp_enrolment(current, code=data.code.strip())
         except DomainError as exc:
             return Template(
                 "totp.html",
                 status_code=exc.status_code,
                 context={
                     "site": site,
-                    "secret": record.totp_pending,
+                    "secret": current.record.totp_pending,
                     "error": exc.message,
                     "done": False,
                 },
