@@ -321,3 +321,11 @@ async def test_malformed_sign_in_requests_are_400(app: Litestar, body: bytes) ->
             "/api/auth/login", content=body, headers={"content-type": "application/json"}
         )
         assert r.status_code == 400
+
+
+@pytest.mark.asyncio
+async def test_malformed_or_unknown_session_cookies_are_401(app: Litestar) -> None:
+    async with client(app) as c:
+        for value in ("", "garbage", "x" * 500, "../../etc/passwd", "%00%ff"):
+            c.cookies.set(COOKIE, value, domain=BASE_DOMAIN)
+            assert (await c.get("/api/auth/me")).status_code == 401, value
