@@ -24,6 +24,7 @@ from core.errors import ConfigError, DomainError
 from core.health import HealthController
 from core.identity.routes import AuthApi, AuthPages, TotpPages, not_signed_in
 from core.identity.sessions import SessionMiddleware
+from core.identity.staff_routes import StaffApi
 from core.settings import get_settings
 from core.storage import build_object_storage
 from core.storage.routes import download_object
@@ -88,6 +89,7 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 TotpPages,
                 RoleApi,
                 RolePages,
+                StaffApi,
                 verify_audit_chain,
             ]
         )

@@ -22,7 +22,15 @@ from core.identity.tables import AccountKind
 from core.storage import ObjectKey
 from core.storage.local import LocalStorage
 from core.tenancy.registry import TenantRef
-from tests.conftest import BASE_DOMAIN, PASSWORD, client_for, new_account, sign_in, with_csrf
+from tests.conftest import (
+    BASE_DOMAIN,
+    PASSWORD,
+    client_for,
+    new_account,
+    sign_in,
+    unique_slug,
+    with_csrf,
+)
 
 SESSION_COOKIE = "__Host-sunshine_session"
 
@@ -193,6 +201,29 @@ async def _role_change_of_other_tenants_account(world: World, path: str, form: b
         await client_b.aclose()
 
 
+async def _staff_of_own_tenant_only(world: World) -> None:
+    admin_a, client_a = await tenant_admin_of(world, world.tenant_a)
+    admin_b, client_b = await tenant_admin_of(world, world.tenant_b)
+    try:
+        listed = await client_b.get("/api/staff/")
+        assert listed.status_code == 200 and admin_b.username in listed.text
+        assert admin_a.username not in listed.text and world.staff_a.username not in listed.text
+        for action in ("disable", "enable"):
+            response = await client_b.post(f"/api/staff/{world.staff_a.account_id}/{action}")
+            assert response.status_code == 404, response.text
+        created = await client_b.post(
+            "/api/staff/", json={"username": unique_slug("b-clerk"), "password": PASSWORD}
+        )
+        assert created.status_code == 201
+        assert (await client_a.get("/api/auth/me")).status_code == 200
+        mine = {s["account_id"]: s["is_active"] for s in (await client_a.get("/api/staff/")).json()}
+        assert mine[world.staff_a.account_id] is True  # B changed nothing of A's
+        assert created.json()["account_id"] not in mine
+    finally:
+        await client_a.aclose()
+        await client_b.aclose()
+
+
 SCHEMA = NotTenantScoped("OpenAPI document of the whole application; no data")
 
 MATRIX: dict[tuple[str, str], CrossTenant | NotTenantScoped] = {
@@ -248,6 +279,10 @@ MATRIX: dict[tuple[str, str], CrossTenant | NotTenantScoped] = {
     ("POST", "/roles"): CrossTenant(
         lambda w: _role_change_of_other_tenants_account(w, "/roles/", form=True)
     ),
+    ("GET", "/api/staff"): CrossTenant(_staff_of_own_tenant_only),
+    ("POST", "/api/staff"): CrossTenant(_staff_of_own_tenant_only),
+    ("POST", "/api/staff/{account_id:int}/disable"): CrossTenant(_staff_of_own_tenant_only),
+    ("POST", "/api/staff/{account_id:int}/enable"): CrossTenant(_staff_of_own_tenant_only),
     ("POST", "/account/totp/setup"): CrossTenant(
         _session_refused_on_b("POST", "/account/totp/setup")
     ),
