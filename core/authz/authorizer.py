@@ -51,6 +51,7 @@ class Authorizer:
         self._domains: dict[str, _Domain] = {}
         self._loading: dict[str, asyncio.Task[_Domain]] = {}
         self._listener: asyncio.Task[None] | None = None
+        self._generation = 0  # bumped by every forget()
 
     async def allowed(self, sub: str, dom: str, obj: str, act: str) -> bool:
         domain = self._domains.get(dom)
@@ -71,14 +72,19 @@ class Authorizer:
         return await asyncio.shield(task)
 
     async def _read(self, dom: str) -> _Domain:
+        generation = self._generation
         enforcer = AsyncEnforcer(new_model(), PiccoloAdapter())
         await enforcer.load_filtered_policy(await _filter_for(dom))
         domain = _Domain(enforcer=enforcer, loaded_at=time.monotonic())
-        self._domains[dom] = domain
+        # A change announced while this load was reading may not be in what it read: then
+        # answer this one request from it, but keep nothing.
+        if generation == self._generation:
+            self._domains[dom] = domain
         return domain
 
     def forget(self, dom: str) -> None:
         """Drop this worker's copy of ``dom`` (``*``: every domain)."""
+        self._generation += 1
         if dom == EVERY_DOMAIN:
             self._domains.clear()
         else:
