@@ -15,14 +15,11 @@ from core.authz.authorizer import Authorizer
 from core.authz.model import HQ, tenant_domain
 from core.authz.policies import grant_first_admin, grant_role, set_tenant_deny
 from core.data.engine import write_transaction
-from core.identity.accounts import create_account
 from core.identity.principal import Principal
 from core.identity.tables import AccountKind
 from core.tenancy.registry import TenantRef, register_tenant
 from core.tenancy.tables import TenantKind
-from tests.conftest import unique_slug
-
-PASSWORD = "Sunsh1ne-Test"
+from tests.conftest import new_account, unique_slug
 
 
 @dataclass(frozen=True)
@@ -31,18 +28,6 @@ class People:
     other: TenantRef  # Qingdao
     suspended: TenantRef  # Jinan, under the suspension deny
     by_role: dict[str, Principal]
-
-
-async def account(kind: AccountKind, tenant: TenantRef | None = None) -> Principal:
-    username = unique_slug(kind.value.replace("_", "-"))
-    account_id = await create_account(
-        username=username,
-        display_name=username,
-        kind=kind,
-        password=PASSWORD,
-        tenant_id=tenant.id if tenant else None,
-    )
-    return Principal(account_id, username, kind, tenant.id if tenant else None)
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -54,14 +39,14 @@ async def people(app: Litestar) -> People:
         )
         for prefix, region in (("own", "370100"), ("other", "370200"), ("susp", "370102"))
     ]
-    admin = await account(AccountKind.hq_staff)
+    admin = await new_account(AccountKind.hq_staff)
     await grant_first_admin(authorizer, admin.account_id, command="test")
     by_role = {"hq_admin": admin}
     for role in ("hq_reviewer", "hq_ops", "hq_auditor"):
-        by_role[role] = await account(AccountKind.hq_staff)
+        by_role[role] = await new_account(AccountKind.hq_staff)
         await grant_role(authorizer, admin, account_id=by_role[role].account_id, role=role)
-    by_role["hq_supervisor"] = await account(AccountKind.hq_staff)
-    by_role["regulator"] = await account(AccountKind.regulator)
+    by_role["hq_supervisor"] = await new_account(AccountKind.hq_staff)
+    by_role["regulator"] = await new_account(AccountKind.regulator)
     for role in ("hq_supervisor", "regulator"):  # the city of Jinan and below
         await grant_role(
             authorizer,
@@ -72,7 +57,7 @@ async def people(app: Litestar) -> People:
         )
     for role in ("tenant_admin", "tenant_staff"):
         for tenant in (own, suspended):
-            person = await account(AccountKind.tenant_staff, tenant)
+            person = await new_account(AccountKind.tenant_staff, tenant)
             await grant_role(
                 authorizer,
                 admin if role == "tenant_admin" else by_role[f"tenant_admin@{tenant.slug}"],
@@ -81,7 +66,7 @@ async def people(app: Litestar) -> People:
                 tenant_id=tenant.id,
             )
             by_role[f"{role}@{tenant.slug}"] = person
-    by_role["supplier"] = await account(AccountKind.supplier)
+    by_role["supplier"] = await new_account(AccountKind.supplier)
     async with write_transaction():
         await set_tenant_deny(authorizer, Actor.system("test"), suspended.id, deny=True)
     await authorizer.changed(tenant_domain(suspended.id))
