@@ -25,14 +25,16 @@ from core.health import HealthController
 from core.identity.routes import AuthApi, AuthPages, TotpPages, not_signed_in
 from core.identity.sessions import SessionMiddleware
 from core.identity.staff_routes import StaffApi
+from core.notifications.service import MailDelivery
 from core.settings import get_settings
 from core.storage import build_object_storage
 from core.storage.routes import download_object
 from core.stores import Stores
 from core.tenancy.middleware import SiteResolutionMiddleware
-from core.tenancy.resolver import SiteResolver, TenantCache
+from core.tenancy.resolver import TENANT_CACHE, SiteResolver
 from core.tenancy.routes import get_site
 from core.tenancy.site import provide_site, provide_tenant
+from tenants.routes import ApplicantApi, NoticeApi, OperatorApi, ReviewApi, SupervisionApi
 from themes import template_config
 from themes.routes import home
 
@@ -51,6 +53,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await app.state.stores.start()
         await app.state.object_storage.start()
         await app.state.authorizer.start()
+        await app.state.mail.start()
     except ConfigError as exc:
         log.error("configuration error: %s", exc)
         await app.state.object_storage.close()
@@ -60,6 +63,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        await app.state.mail.close()
         await app.state.authorizer.close()
         await app.state.object_storage.close()
         await app.state.stores.close()
@@ -76,7 +80,10 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
             stores=stores,
             object_storage=build_object_storage(settings),
             authorizer=Authorizer(stores.redis),
+            mail=MailDelivery(settings.mail),
         )
+        # Application materials and evidence go up to 20 MB each (tenants.materials).
+        app_config.request_max_body_size = 25 * 1024 * 1024
         app_config.lifespan.append(lifespan)
         app_config.route_handlers.extend(
             [
@@ -91,6 +98,11 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 RolePages,
                 StaffApi,
                 verify_audit_chain,
+                ApplicantApi,
+                ReviewApi,
+                SupervisionApi,
+                OperatorApi,
+                NoticeApi,
             ]
         )
         app_config.middleware.append(SessionMiddleware())
@@ -122,7 +134,7 @@ def create_app() -> Litestar:
     app = Litestar(plugins=[SunshinePlugin()])
     # Site resolution must run before routing (it strips /t/<slug>); Litestar middleware can't.
     resolver = SiteResolver(
-        settings.base_domain, development=settings.development, cache=TenantCache()
+        settings.base_domain, development=settings.development, cache=TENANT_CACHE
     )
     app.asgi_handler = SiteResolutionMiddleware(app.asgi_handler, resolver)
     return app

@@ -58,6 +58,16 @@ class SecuritySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class MailSettings:
+    """Outgoing e-mail. ``host`` None: messages are only logged (development, tests)."""
+
+    host: str | None
+    port: int
+    sender: str
+    starttls: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     environment: Environment
     secret_key: str
@@ -70,6 +80,7 @@ class Settings:
     s3: S3Settings | None
     audit_hash: Literal["sm3", "sha256"]
     security: SecuritySettings
+    mail: MailSettings
 
     @property
     def development(self) -> bool:
@@ -224,6 +235,12 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         s3=_s3(env),
         audit_hash=_choice(env, "SUNSHINE_AUDIT_HASH", ("sm3", "sha256")),  # type: ignore[arg-type]
         security=_security(env, environment),
+        mail=MailSettings(
+            host=env.get("SUNSHINE_SMTP_HOST", "").strip() or None,
+            port=_int(env, "SUNSHINE_SMTP_PORT", 25, 1, 65535),
+            sender=env.get("SUNSHINE_MAIL_FROM") or "noreply@localhost",
+            starttls=_flag(env, "SUNSHINE_SMTP_STARTTLS"),
+        ),
     )
 
 

@@ -16,5 +16,8 @@ APP_REGISTRY = AppRegistry(
         "core.identity.piccolo_app",
         "core.audit.piccolo_app",
         "core.authz.piccolo_app",
+        "core.notifications.piccolo_app",
+        "core.approvals.piccolo_app",
+        "tenants.piccolo_app",
     ]
 )

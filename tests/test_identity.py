@@ -17,6 +17,7 @@ from core.identity.sessions import SessionRecord, _key
 from core.identity.tables import Account, AccountKind
 from core.stores import Stores
 from core.tenancy.registry import TenantRef
+from core.tenancy.resolver import TENANT_CACHE
 from core.tenancy.site import Site
 from core.tenancy.tables import Tenant, TenantState
 from tests.conftest import (
@@ -274,10 +275,14 @@ async def test_suspending_a_tenant_ends_its_staff_sessions(app: Litestar) -> Non
     staff = await new_account(AccountKind.tenant_staff, tenant)
     async with client(app, tenant) as c:
         assert (await sign_in(c, staff.username)).status_code == 200
-        await Tenant.update({Tenant.state: TenantState.suspended.value}).where(
-            Tenant.id == tenant.id
-        )
-        app.asgi_handler.resolver.cache.clear()  # this worker learns at once
+        # What a suspension writes (tenants.penalties.impose).
+        await Tenant.update(
+            {
+                Tenant.state: TenantState.suspended.value,
+                Tenant.sessions_valid_after: dt.datetime.now(dt.UTC),
+            }
+        ).where(Tenant.id == tenant.id)
+        TENANT_CACHE.clear()  # this worker learns at once
         assert (await c.get("/api/auth/me")).status_code == 401
 
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import (
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
 from litestar.handlers.base import BaseRouteHandler
 
 from core.authz.model import HQ, tenant_domain
 from core.identity.principal import Principal
 from core.tenancy.site import site_of
+from core.tenancy.tables import TenantState
 
 Guard = Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]
 
@@ -48,6 +53,21 @@ def requires(obj: str, act: str) -> Guard:
         dom = HQ if site.tenant is None else tenant_domain(site.tenant.id)
         authorizer = connection.app.state.authorizer
         if not await authorizer.allowed(principal.casbin_subject, dom, obj, act):
+            if site.tenant is not None and site.tenant.state is TenantState.suspended:
+                raise PermissionDeniedException(
+                    "本分平台已被中止系统使用权限 / this sub-platform is suspended by head office"
+                )
             raise PermissionDeniedException("无权执行此操作 / you may not do this")
 
     return guard
+
+
+async def main_portal_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Head-office routes do not exist on a sub-site: 404, as for any unknown path."""
+    if site_of(connection.scope).tenant is not None:
+        raise NotFoundException()
+
+
+async def sub_site_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if site_of(connection.scope).tenant is None:
+        raise NotFoundException()

@@ -67,7 +67,13 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("tenant", "read"),
         ("tenant", "reinstate"),
     ),
-    "hq_reviewer": (("approval", "decide"), ("approval", "read"), ("tenant", "read")),
+    "hq_reviewer": (
+        ("approval:application", "decide"),
+        ("approval:change_request", "decide"),
+        ("approval:plugin", "decide"),
+        ("approval", "read"),
+        ("tenant", "read"),
+    ),
     "hq_supervisor": (("tenant", "read"), ("tenant", "penalize"), ("approval", "read")),
     "hq_ops": (("security", "manage"), ("account", "unlock"), ("session", "end")),
     "hq_auditor": (("audit", "read"), ("audit", "verify")),
@@ -84,12 +90,15 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "supplier": (("participation", "create"), ("profile", "manage")),
     "agency": (("participation", "create"), ("profile", "manage")),
     "expert": (("profile", "manage"),),
+    "applicant": (("application", "manage"),),
+    # the operator's account between provisioning and confirming its operating unit
+    "tenant_operator": (("tenant", "read"), ("operating_unit", "confirm")),
     # read only, across the tenants of its region
     "regulator": (("tenant", "read"), ("announcement", "read"), ("approval", "read")),
 }
 HQ_ROLES = frozenset({"hq_admin", "hq_reviewer", "hq_supervisor", "hq_ops", "hq_auditor"})
 TENANT_ROLES = frozenset({"tenant_admin", "tenant_staff"})
-SUBJECT_ROLES = frozenset({"supplier", "agency", "expert"})
+SUBJECT_ROLES = frozenset({"supplier", "agency", "expert", "applicant"})
 REGION_ROLES = frozenset({"regulator", "hq_supervisor"})  # may be granted for a region
 EXCLUSIVE_ROLES = frozenset({"hq_admin", "hq_ops", "hq_auditor"})
 

@@ -25,7 +25,7 @@ from core.tenancy.site import Site
 LOGIN_FAILED = "用户名、口令或动态口令错误 / wrong user name, password or one-time code"
 # A real argon2 hash of a random password: unknown accounts cost the same time as known ones.
 _DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$1TJEmKiEA+JYU/R8E5iWhg$uqy+yZXX0HmFuRqFX7lapsnhpx/c9W0AxikFiuwexyM"  # noqa: E501
-MAIN_PORTAL_KINDS = frozenset({AccountKind.hq_staff, AccountKind.regulator})
+MAIN_PORTAL_KINDS = frozenset({AccountKind.hq_staff, AccountKind.regulator, AccountKind.applicant})
 
 
 class LoginFailed(DomainError):

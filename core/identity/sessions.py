@@ -24,7 +24,6 @@ from core.identity.tables import Account, AccountKind
 from core.settings import SecuritySettings, get_settings
 from core.stores import Stores
 from core.tenancy.site import SCOPE_KEY, Site
-from core.tenancy.tables import TenantState
 
 SESSION_STORE = "sessions"
 REFRESH_EVERY_S = 60  # idle expiry is pushed forward at most once a minute
@@ -126,11 +125,12 @@ async def _authenticate(scope: Scope, site: Site) -> None:
         .where(Account.id == record.account_id)
         .first()
     )
-    suspended_staff = (
-        site.tenant is not None
-        and site.tenant.state is TenantState.suspended
+    cut_off = site.tenant.sessions_valid_after if site.tenant is not None else None
+    ended_by_suspension = (
+        cut_off is not None
         and account is not None
         and account["kind"] == AccountKind.tenant_staff.value
+        and record.created_at < cut_off.timestamp()
     )
     if (
         account is None
@@ -139,7 +139,7 @@ async def _authenticate(scope: Scope, site: Site) -> None:
         or record.host != _host(scope)  # replayed on another host
         or now - record.created_at > security.session_max_hours * 3600
         or now - record.refreshed_at > security.session_idle_minutes * 60
-        or suspended_staff
+        or ended_by_suspension
     ):
         await sessions.end(session_id)
         return

@@ -18,6 +18,7 @@ class AccountKind(StrEnum):
     agency = "agency"  # 招标代理机构
     expert = "expert"  # 评标评审专家
     regulator = "regulator"  # 监管部门
+    applicant = "applicant"  # 设立申请人: an organisation applying for a sub-platform
 
 
 class Account(Table, tablename="account"):
@@ -28,8 +29,18 @@ class Account(Table, tablename="account"):
     kind = Varchar(length=20, choices=AccountKind)
     # Set for tenant staff only; suppliers, agencies and experts sign in on every host.
     tenant = ForeignKey(references=Tenant, null=True, on_delete=OnDelete.restrict)
+    email = Varchar(length=254, null=True, default=None)
     password_hash = Varchar(length=255)
     password_changed_at = Timestamptz(default=TimestamptzNow())
     is_active = Boolean(default=True)
     totp_secret = Varchar(length=64, null=True, default=None, secret=True)  # RFC 6238, base32
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Invitation(Table, tablename="invitation"):
+    """A single-use link to set the first password of an account made by provisioning."""
+
+    account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)  # SHA-256 of the token: the link is the secret
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import msgspec
@@ -51,6 +52,7 @@ class TenantRef(msgspec.Struct, frozen=True):
     state: TenantState
     custom_domain: str | None
     region_code: str | None
+    sessions_valid_after: dt.datetime | None = None
 
 
 _COLUMNS = (
@@ -61,6 +63,7 @@ _COLUMNS = (
     Tenant.state,
     Tenant.custom_domain,
     Tenant.region_code,
+    Tenant.sessions_valid_after,
 )
 
 

@@ -78,6 +78,10 @@ class TenantCache:
         self._entries.clear()
 
 
+# The process's cache: services that change a tenant clear it after their commit.
+TENANT_CACHE = TenantCache()
+
+
 class SiteResolver:
     def __init__(self, base_domain: str, *, development: bool, cache: TenantCache) -> None:
         self.base_domain = base_domain

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from piccolo.columns import Integer, Timestamptz, Varchar
+from piccolo.columns import JSON, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -33,6 +33,11 @@ class Tenant(Table, tablename="tenant"):
     state = Varchar(length=20, choices=TenantState, default=TenantState.active.value)
     custom_domain = Varchar(length=253, unique=True, null=True, default=None)
     region_code = Varchar(length=6, null=True, default=None)  # a Region code
+    operator_account = Integer(null=True, default=None)  # 运营机构的管理账号, set at provisioning
+    operating_unit_confirmed_at = Timestamptz(null=True, default=None)  # seed 000 Art. 10
+    branding = JSON(default={})  # approved theme tokens (display name, accent, …)
+    # Staff sessions begun before this moment end at their next request (set by suspension).
+    sessions_valid_after = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

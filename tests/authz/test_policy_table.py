@@ -10,8 +10,9 @@ import pytest_asyncio
 from litestar import Litestar
 
 from core.audit.chain import Actor
+from core.authz.adapter import PiccoloAdapter
 from core.authz.authorizer import Authorizer
-from core.authz.model import HQ, tenant_domain
+from core.authz.model import HQ, subject, tenant_domain
 from core.authz.policies import grant_first_admin, grant_role, set_tenant_deny
 from core.data.engine import write_transaction
 from core.identity.principal import Principal
@@ -66,6 +67,13 @@ async def people(app: Litestar) -> People:
             )
             by_role[f"{role}@{tenant.slug}"] = person
     by_role["supplier"] = await new_account(AccountKind.supplier)
+    by_role["applicant"] = await new_account(AccountKind.applicant)
+    operator = await new_account(AccountKind.tenant_staff, own)
+    await PiccoloAdapter().add_policy(  # provisioning's grant (tenants.provisioning)
+        "g", "g", [subject(operator.account_id), "tenant_operator", tenant_domain(own.id)]
+    )
+    await authorizer.changed(tenant_domain(own.id))
+    by_role["tenant_operator"] = operator
     async with write_transaction():
         await set_tenant_deny(authorizer, Actor.system("test"), suspended.id, deny=True)
     await authorizer.changed(tenant_domain(suspended.id))
@@ -78,12 +86,13 @@ TABLE: dict[tuple[str, str, str], tuple[bool, bool, bool]] = {
     ("hq_admin", "hq.account", "manage"): (False, False, True),
     ("hq_admin", "tenant", "reinstate"): (False, False, True),
     ("hq_admin", "audit", "read"): (False, False, False),
-    ("hq_reviewer", "approval", "decide"): (False, False, True),
+    ("hq_reviewer", "approval:application", "decide"): (False, False, True),
+    ("hq_reviewer", "approval", "read"): (False, False, True),
     ("hq_reviewer", "role", "assign"): (False, False, False),
     ("hq_reviewer", "tenant", "penalize"): (False, False, False),
     ("hq_supervisor", "tenant", "penalize"): (True, False, False),
     ("hq_supervisor", "tenant", "read"): (True, False, False),
-    ("hq_supervisor", "approval", "decide"): (False, False, False),
+    ("hq_supervisor", "approval:application", "decide"): (False, False, False),
     ("hq_ops", "account", "unlock"): (False, False, True),
     ("hq_ops", "audit", "read"): (False, False, False),
     ("hq_auditor", "audit", "verify"): (False, False, True),
@@ -101,6 +110,10 @@ TABLE: dict[tuple[str, str, str], tuple[bool, bool, bool]] = {
     ("tenant_staff", "staff", "manage"): (False, False, False),
     ("supplier", "participation", "create"): (True, True, True),
     ("supplier", "staff", "manage"): (False, False, False),
+    ("applicant", "application", "manage"): (True, True, True),
+    ("applicant", "tenant", "read"): (False, False, False),
+    ("tenant_operator", "operating_unit", "confirm"): (True, False, False),
+    ("tenant_operator", "staff", "manage"): (False, False, False),
 }
 
 # Under suspension the tenant's staff and new supplier actions are denied; reading is not.

@@ -10,18 +10,24 @@ A new route adds its entry in the same change.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
 from litestar import Litestar
 
+from core.audit.chain import RequestContext
 from core.authz.policies import grant_first_admin, grant_role
+from core.data.engine import write_transaction
+from core.identity.invitations import invite
 from core.identity.principal import Principal
 from core.identity.tables import AccountKind
 from core.storage import ObjectKey
 from core.storage.local import LocalStorage
 from core.tenancy.registry import TenantRef
+from tenants import penalties
+from tenants.tables import PenaltyKind
 from tests.conftest import (
     BASE_DOMAIN,
     PASSWORD,
@@ -224,6 +230,72 @@ async def _staff_of_own_tenant_only(world: World) -> None:
         await client_b.aclose()
 
 
+def _absent_on_sub_sites(method: str, path: str) -> Check:
+    """Head-office routes do not exist on a sub-site, not even for its own admin."""
+
+    async def check(world: World) -> None:
+        _, client_b = await tenant_admin_of(world, world.tenant_b)
+        try:
+            target = path.format(a=world.tenant_a.id)
+            response = await client_b.request(method, target, json={})
+            assert response.status_code == 404, (target, response.status_code, response.text)
+            world.assert_nothing_of(world.tenant_a, response)
+        finally:
+            await client_b.aclose()
+
+    return check
+
+
+async def _invitation_of_a_on_b(world: World) -> None:
+    account = await new_account(AccountKind.tenant_staff, world.tenant_a)
+    async with write_transaction():
+        token = await invite(account.account_id)
+    b = await with_csrf(world.client_b)
+    body = {"password": "Taken-Over-1"}
+    assert (await b.post(f"/api/operator/invitations/{token}", json=body)).status_code == 404
+    # Not spent by the attempt: A's own host still takes it.
+    a = await with_csrf(world.client_a)
+    accepted = await a.post(f"/api/operator/invitations/{token}", json={"password": PASSWORD})
+    assert accepted.status_code == 200 and accepted.json()["username"] == account.username
+
+
+async def _history_and_notices_of_own_tenant_only(world: World) -> None:
+    _, client_a = await tenant_admin_of(world, world.tenant_a)
+    _, client_b = await tenant_admin_of(world, world.tenant_b)
+    statement = f"提醒甲 {uuid.uuid4().hex}"
+    supervisor = await new_account(AccountKind.hq_staff)
+    hq = await new_account(AccountKind.hq_staff)
+    authorizer = world.app.state.authorizer
+    await grant_first_admin(authorizer, hq.account_id, command="isolation-test")
+    await grant_role(
+        authorizer, hq, account_id=supervisor.account_id, role="hq_supervisor", region_code="000000"
+    )
+    await penalties.impose(
+        authorizer,
+        supervisor,
+        world.app.state.object_storage,
+        world.tenant_a.id,
+        penalties.PenaltyForm(kind=PenaltyKind.reminder, grounds=[2], statement=statement),
+        [penalties.Evidence("e.pdf", b"%PDF-1.7 evidence")],
+        RequestContext(),
+    )
+    try:
+        for path in ("/api/operator/penalties", "/api/notices/"):
+            own = await client_a.get(path)
+            assert own.status_code == 200 and statement in own.text, path
+            other = await client_b.get(path)
+            assert other.status_code == 200 and statement not in other.text, path
+        notice_id = next(
+            n["id"] for n in (await client_a.get("/api/notices/")).json() if statement in n["body"]
+        )
+        assert (await client_b.post(f"/api/notices/{notice_id}/read")).status_code == 404
+        unread = [n for n in (await client_a.get("/api/notices/")).json() if n["id"] == notice_id]
+        assert unread[0]["read"] is False
+    finally:
+        await client_a.aclose()
+        await client_b.aclose()
+
+
 SCHEMA = NotTenantScoped("OpenAPI document of the whole application; no data")
 
 MATRIX: dict[tuple[str, str], CrossTenant | NotTenantScoped] = {
@@ -283,6 +355,47 @@ MATRIX: dict[tuple[str, str], CrossTenant | NotTenantScoped] = {
     ("POST", "/api/staff"): CrossTenant(_staff_of_own_tenant_only),
     ("POST", "/api/staff/{account_id:int}/disable"): CrossTenant(_staff_of_own_tenant_only),
     ("POST", "/api/staff/{account_id:int}/enable"): CrossTenant(_staff_of_own_tenant_only),
+    ("GET", "/api/applications"): CrossTenant(_absent_on_sub_sites("GET", "/api/applications")),
+    ("POST", "/api/applications"): CrossTenant(_absent_on_sub_sites("POST", "/api/applications")),
+    ("POST", "/api/applicants"): CrossTenant(_absent_on_sub_sites("POST", "/api/applicants")),
+    ("GET", "/api/applications/{application_id:int}"): CrossTenant(
+        _absent_on_sub_sites("GET", "/api/applications/1")
+    ),
+    ("PUT", "/api/applications/{application_id:int}"): CrossTenant(
+        _absent_on_sub_sites("PUT", "/api/applications/1")
+    ),
+    ("POST", "/api/applications/{application_id:int}/materials/{item:str}"): CrossTenant(
+        _absent_on_sub_sites("POST", "/api/applications/1/materials/application")
+    ),
+    ("POST", "/api/applications/{application_id:int}/submit"): CrossTenant(
+        _absent_on_sub_sites("POST", "/api/applications/1/submit")
+    ),
+    ("GET", "/api/approvals"): CrossTenant(_absent_on_sub_sites("GET", "/api/approvals")),
+    ("GET", "/api/approvals/{request_id:int}"): CrossTenant(
+        _absent_on_sub_sites("GET", "/api/approvals/1")
+    ),
+    ("POST", "/api/approvals/{request_id:int}/decision"): CrossTenant(
+        _absent_on_sub_sites("POST", "/api/approvals/1/decision")
+    ),
+    ("GET", "/api/tenants"): CrossTenant(_absent_on_sub_sites("GET", "/api/tenants")),
+    ("GET", "/api/tenants/{tenant_id:int}"): CrossTenant(
+        _absent_on_sub_sites("GET", "/api/tenants/{a}")
+    ),
+    ("POST", "/api/tenants/{tenant_id:int}/penalties"): CrossTenant(
+        _absent_on_sub_sites("POST", "/api/tenants/{a}/penalties")
+    ),
+    ("POST", "/api/tenants/{tenant_id:int}/reinstatement"): CrossTenant(
+        _absent_on_sub_sites("POST", "/api/tenants/{a}/reinstatement")
+    ),
+    ("POST", "/api/operator/invitations/{token:str}"): CrossTenant(_invitation_of_a_on_b),
+    ("POST", "/api/operator/confirm"): CrossTenant(
+        _session_refused_on_b("POST", "/api/operator/confirm")
+    ),
+    ("GET", "/api/operator/penalties"): CrossTenant(_history_and_notices_of_own_tenant_only),
+    ("GET", "/api/notices"): CrossTenant(_history_and_notices_of_own_tenant_only),
+    ("POST", "/api/notices/{notice_id:int}/read"): CrossTenant(
+        _history_and_notices_of_own_tenant_only
+    ),
     ("POST", "/account/totp/setup"): CrossTenant(
         _session_refused_on_b("POST", "/account/totp/setup")
     ),

@@ -1,0 +1,226 @@
+"""Submit, return, resubmit, approve, reject.
+
+A type registers an :class:`ApprovalType`: where its decisions are authorised (Casbin object
+``approval:<type>``) and what approval does (``on_approved``, in the decision's transaction).
+A submitter never decides its own request. Approving an approved request again is answered
+as before and changes nothing, so a retried or concurrent approval yields one result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated
+
+import msgspec
+from piccolo.engine.postgres import PostgresEngine
+
+from core.approvals.tables import ApprovalEvent, ApprovalRequest, ApprovalState
+from core.audit.chain import RequestContext, record
+from core.authz.authorizer import Authorizer
+from core.authz.model import HQ
+from core.authz.policies import Forbidden, authorize
+from core.data.engine import get_engine, write_transaction
+from core.errors import AlreadyExists, DomainError, NotFound
+from core.identity.principal import Principal
+
+
+class Decision(StrEnum):
+    approve = "approve"
+    return_ = "return"
+    reject = "reject"
+
+
+class Deficiency(msgspec.Struct, frozen=True):
+    """One problem of a submission (一次性告知: all of them are listed at once)."""
+
+    item: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    problem: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+
+
+@dataclass(frozen=True)
+class ApprovalType:
+    name: str
+    on_approved: Callable[[dict[str, object], Principal], Awaitable[None]]
+
+
+TYPES: dict[str, ApprovalType] = {}
+
+
+def register(approval_type: ApprovalType) -> None:
+    TYPES[approval_type.name] = approval_type
+
+
+async def submit(
+    *,
+    type: str,
+    subject: str,
+    submitter: Principal,
+    tenant_id: int | None = None,
+    context: RequestContext | None = None,
+) -> int:
+    """Open a request (in the caller's transaction); one open request per subject."""
+    if type not in TYPES:
+        raise DomainError(f"unknown approval type {type}")
+    open_states = [ApprovalState.submitted.value, ApprovalState.returned.value]
+    if await ApprovalRequest.exists().where(
+        (ApprovalRequest.subject == subject) & ApprovalRequest.state.is_in(open_states)
+    ):
+        raise AlreadyExists("已有待处理的申请 / a request for this is already open")
+    rows = await ApprovalRequest.insert(
+        ApprovalRequest(
+            type=type, subject=subject, tenant_id=tenant_id, submitter=submitter.account_id
+        )
+    ).returning(ApprovalRequest.id)
+    request_id = rows[0]["id"]
+    await _event(request_id, "submit", submitter)
+    await record(
+        actor=submitter.actor,
+        action=f"approval.{type}.submit",
+        object=f"approval:{request_id}",
+        tenant_id=tenant_id,
+        context=context,
+    )
+    return request_id
+
+
+async def resubmit(
+    request_id: int,
+    submitter: Principal,
+    context: RequestContext | None = None,
+) -> None:
+    """A returned request goes back to review once its submitter has mended it."""
+    async with write_transaction():
+        request = await _locked(request_id)
+        if request["submitter"] != submitter.account_id:
+            raise NotFound("申请不存在 / no such request")
+        if request["state"] != ApprovalState.returned.value:
+            raise DomainError("只有退回的申请可以重新提交 / only a returned request is resubmitted")
+        await ApprovalRequest.update({ApprovalRequest.state: ApprovalState.submitted.value}).where(
+            ApprovalRequest.id == request_id
+        )
+        await _event(request_id, "resubmit", submitter)
+        await record(
+            actor=submitter.actor,
+            action=f"approval.{request['type']}.resubmit",
+            object=f"approval:{request_id}",
+            tenant_id=request["tenant_id"],
+            context=context,
+        )
+
+
+async def decide(
+    authorizer: Authorizer,
+    decider: Principal,
+    request_id: int,
+    decision: Decision,
+    *,
+    deficiencies: list[Deficiency] | None = None,
+    note: str = "",
+    context: RequestContext | None = None,
+) -> ApprovalState:
+    """Decide a submitted request; returns its state after the decision."""
+    deficiencies = deficiencies or []
+    if decision is Decision.return_ and not deficiencies:
+        raise DomainError(
+            "退回须逐项列明问题 / a return lists every deficiency", detail={"field": "deficiencies"}
+        )
+    async with write_transaction():
+        request = await _locked(request_id)
+        await authorize(authorizer, decider, HQ, f"approval:{request['type']}", "decide")
+        if request["submitter"] == decider.account_id:
+            raise Forbidden("不能审核自己提交的申请 / nobody decides their own request")
+        state = ApprovalState(request["state"])
+        if decision is Decision.approve and state is ApprovalState.approved:
+            return state  # a repeat: already done, nothing more to do
+        if state is not ApprovalState.submitted:
+            raise DomainError(
+                f"该申请状态为 {state.value}，不能再审核 / the request is {state.value}"
+            )
+        new_state = {
+            Decision.approve: ApprovalState.approved,
+            Decision.return_: ApprovalState.returned,
+            Decision.reject: ApprovalState.rejected,
+        }[decision]
+        await ApprovalRequest.update(
+            {
+                ApprovalRequest.state: new_state.value,
+                ApprovalRequest.decided_by: decider.account_id,
+                ApprovalRequest.decided_at: dt.datetime.now(dt.UTC),
+            }
+        ).where(ApprovalRequest.id == request_id)
+        await _event(request_id, decision.value, decider, note=note, deficiencies=deficiencies)
+        if new_state is ApprovalState.approved:
+            await TYPES[request["type"]].on_approved(request, decider)
+        await record(
+            actor=decider.actor,
+            action=f"approval.{request['type']}.{decision.value}",
+            object=f"approval:{request_id}",
+            tenant_id=request["tenant_id"],
+            context=context,
+        )
+    return new_state
+
+
+async def _locked(request_id: int) -> dict[str, object]:
+    """The request row, locked until the transaction ends (SQLite: the write lock does it)."""
+    if isinstance(get_engine(), PostgresEngine):
+        await ApprovalRequest.raw(
+            "SELECT id FROM approval_request WHERE id = {} FOR UPDATE", request_id
+        )
+    request = await ApprovalRequest.select().where(ApprovalRequest.id == request_id).first()
+    if request is None:
+        raise NotFound("申请不存在 / no such request")
+    return request
+
+
+async def _event(
+    request_id: int,
+    action: str,
+    actor: Principal,
+    *,
+    note: str = "",
+    deficiencies: list[Deficiency] | None = None,
+) -> None:
+    await ApprovalEvent.insert(
+        ApprovalEvent(
+            request=request_id,
+            action=action,
+            actor_id=actor.account_id,
+            note=note,
+            deficiencies=msgspec.to_builtins(deficiencies or []),
+        )
+    )
+
+
+class EventView(msgspec.Struct):
+    action: str
+    actor_id: int
+    at: dt.datetime
+    note: str
+    deficiencies: list[Deficiency]
+
+
+async def history(request_id: int) -> list[EventView]:
+    rows = (
+        await ApprovalEvent.select()
+        .where(ApprovalEvent.request == request_id)
+        .order_by(ApprovalEvent.id)
+    )
+    return [
+        EventView(
+            r["action"],
+            r["actor_id"],
+            r["at"],
+            r["note"],
+            msgspec.convert(_json(r["deficiencies"]), list[Deficiency]),
+        )
+        for r in rows
+    ]
+
+
+def _json(value: object) -> object:
+    # Piccolo returns JSON columns as text on SQLite and on PostgreSQL's json type alike.
+    return msgspec.json.decode(value) if isinstance(value, str | bytes) else value

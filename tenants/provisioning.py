@@ -1,0 +1,129 @@
+"""Provisioning on approval (分平台开通), in the approval's own transaction: the tenant, its
+default branding, its Casbin policies and the operator's account with an invitation.
+
+The operator then confirms its operating unit and only then receives the management role
+(seed 000 Art. 10, second paragraph): until then its account holds ``tenant_operator``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from core.approvals.service import ApprovalType, register
+from core.audit.chain import RequestContext, record
+from core.authz.adapter import PiccoloAdapter
+from core.authz.authorizer import Authorizer
+from core.authz.model import subject, tenant_domain
+from core.authz.policies import authorize
+from core.data.engine import write_transaction
+from core.errors import DomainError
+from core.identity.accounts import create_account
+from core.identity.invitations import invite
+from core.identity.principal import Principal
+from core.identity.tables import Account, AccountKind
+from core.notifications.service import notify
+from core.settings import get_settings
+from core.tenancy.registry import register_tenant
+from core.tenancy.tables import Tenant
+from core.tenancy.urls import tenant_url
+from tenants.applications import APPLICATION_TYPE, as_record
+from tenants.tables import Application
+
+_adapter = PiccoloAdapter()
+
+
+async def provision(request: dict[str, object], decider: Principal) -> None:
+    """The ``application`` type's approval: runs inside the decision's transaction."""
+    application_id = int(str(request["subject"]).split(":", 1)[1])
+    row = await Application.select().where(Application.id == application_id).first()
+    if row is None:
+        raise DomainError(f"application {application_id} is gone")
+    application = as_record(row)
+    tenant = await register_tenant(
+        slug=application.requested_slug,
+        name=application.org_name,
+        kind=application.kind,
+        region_code=application.region_code,
+    )
+    operator_id = await create_account(
+        username=f"{tenant.slug}-admin",
+        display_name=f"{application.org_name}管理员",
+        kind=AccountKind.tenant_staff,
+        # Unusable until the invitation sets the real one: random and never shown.
+        password="Aa1-" + secrets.token_urlsafe(24),
+        tenant_id=tenant.id,
+    )
+    await Account.update({Account.email: application.contact_email}).where(
+        Account.id == operator_id
+    )
+    await Tenant.update(
+        {
+            Tenant.operator_account: operator_id,
+            Tenant.branding: {"display_name": application.org_name},
+        }
+    ).where(Tenant.id == tenant.id)
+    await _adapter.add_policy(
+        "g", "g", [subject(operator_id), "tenant_operator", tenant_domain(tenant.id)]
+    )
+    token = await invite(operator_id)
+    await Application.update({Application.tenant_id: tenant.id}).where(
+        Application.id == application_id
+    )
+    link = f"{tenant_url(get_settings(), tenant)}invitations/{token}"
+    await notify(
+        recipients=[
+            (application.applicant, application.contact_email),
+            (operator_id, application.contact_email),
+        ],
+        subject=f"分平台开通：{tenant.name} / sub-platform provisioned",
+        body=(
+            f"您的分平台设立申请已通过。管理账号 {tenant.slug}-admin，"
+            f"请在 7 天内通过以下链接设置口令：\n{link}\n\n"
+            f"Your application is approved. Set the password of the management account "
+            f"{tenant.slug}-admin within 7 days: {link}"
+        ),
+        tenant_id=tenant.id,
+    )
+    await record(
+        actor=decider.actor,
+        action="tenant.provision",
+        object=f"tenant:{tenant.id}",
+        tenant_id=tenant.id,
+    )
+
+
+register(ApprovalType(name=APPLICATION_TYPE, on_approved=provision))
+
+
+async def confirm_operating_unit(
+    authorizer: Authorizer, principal: Principal, tenant_id: int, context: RequestContext
+) -> None:
+    """The operator confirms its operating unit and receives the management role."""
+    dom = tenant_domain(tenant_id)
+    await authorize(authorizer, principal, dom, "operating_unit", "confirm")
+    async with write_transaction():
+        tenant = (
+            await Tenant.select(Tenant.operating_unit_confirmed_at, Tenant.operator_account)
+            .where(Tenant.id == tenant_id)
+            .first()
+        )
+        if tenant is None or tenant["operator_account"] != principal.account_id:
+            raise DomainError(
+                "只有运营机构的管理账号可以确认 / only the operator's account confirms"
+            )
+        if tenant["operating_unit_confirmed_at"] is None:
+            await Tenant.update(
+                {Tenant.operating_unit_confirmed_at: dt.datetime.now(dt.UTC)}
+            ).where(Tenant.id == tenant_id)
+            sub = subject(principal.account_id)
+            await _adapter.remove_policy("g", "g", [sub, "tenant_operator", dom])
+            await _adapter.add_policy("g", "g", [sub, "tenant_admin", dom])
+            await record(
+                actor=principal.actor,
+                action="tenant.operating_unit_confirm",
+                object=f"tenant:{tenant_id}",
+                tenant_id=tenant_id,
+                context=context,
+            )
+    await authorizer.changed(dom)
