@@ -15,6 +15,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
 
+from admin.routes import ReviewPages, TenantPages
 from core import data  # noqa: F401  - sets PICCOLO_CONF before any table is queried
 from core.audit.routes import verify_audit_chain
 from core.authz.authorizer import Authorizer
@@ -34,6 +35,7 @@ from core.tenancy.middleware import SiteResolutionMiddleware
 from core.tenancy.resolver import TENANT_CACHE, SiteResolver
 from core.tenancy.routes import get_site
 from core.tenancy.site import provide_site, provide_tenant
+from tenants.pages import ApplicantPages, OperatorPages
 from tenants.routes import ApplicantApi, NoticeApi, OperatorApi, ReviewApi, SupervisionApi
 from themes import template_config
 from themes.routes import home
@@ -103,6 +105,10 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 SupervisionApi,
                 OperatorApi,
                 NoticeApi,
+                ReviewPages,
+                TenantPages,
+                ApplicantPages,
+                OperatorPages,
             ]
         )
         app_config.middleware.append(SessionMiddleware())

@@ -24,12 +24,12 @@ from core.identity.routes import context_of
 from core.identity.tables import Account, AccountKind
 from core.notifications.service import NoticeView, mark_read, notices_for
 from core.storage import ObjectKey
-from core.tenancy.registry import list_tenants
 from core.tenancy.site import Site
 from core.tenancy.tables import Tenant, TenantState
 from tenants import applications, penalties
 from tenants.applications import ApplicationForm, ApplicationView, as_record
 from tenants.provisioning import confirm_operating_unit
+from tenants.supervision import check_visible, visible_tenants
 from tenants.tables import Application, Material
 
 Multipart = Body(media_type=RequestEncodingType.MULTI_PART)
@@ -293,18 +293,25 @@ class SupervisionApi(Controller):
     tags = ["supervision"]  # noqa: RUF012
     guards = [main_portal_only, requires_active]  # noqa: RUF012
 
-    @get("/", operation_id="listTenants", guards=[requires("tenant", "read")])
+    @get("/", operation_id="listTenants")
     async def tenants(
-        self, wanted: Annotated[TenantState | None, QueryParameter(name="state")] = None
+        self,
+        request: Request[Any, Any, Any],
+        wanted: Annotated[TenantState | None, QueryParameter(name="state")] = None,
     ) -> list[TenantSummary]:
-        found = await list_tenants(states=(wanted,) if wanted else None)
+        """The tenants within the caller's reach: all for head office, a region's for a
+        regulator or supervisor granted that region."""
+        found = await visible_tenants(request.app.state.authorizer, signed_in(request), wanted)
         return [
             TenantSummary(t.id, t.slug, t.name, t.kind.value, t.state.value, t.region_code)
             for t in found
         ]
 
-    @get("/{tenant_id:int}", operation_id="getTenant", guards=[requires("tenant", "read")])
-    async def tenant(self, tenant_id: FromPath[int]) -> TenantDetail:
+    @get("/{tenant_id:int}", operation_id="getTenant")
+    async def tenant(
+        self, request: Request[Any, Any, Any], tenant_id: FromPath[int]
+    ) -> TenantDetail:
+        await check_visible(request.app.state.authorizer, signed_in(request), tenant_id)
         row = await Tenant.select().where(Tenant.id == tenant_id).first()
         if row is None:
             raise NotFound("分平台不存在 / no such tenant")

@@ -296,6 +296,37 @@ async def _history_and_notices_of_own_tenant_only(world: World) -> None:
         await client_b.aclose()
 
 
+async def _invitation_page_of_a_on_b(world: World) -> None:
+    account = await new_account(AccountKind.tenant_staff, world.tenant_a)
+    async with write_transaction():
+        token = await invite(account.account_id)
+    b = await with_csrf(world.client_b)
+    page = await b.get(f"/invitations/{token}")
+    assert page.status_code == 200 and world.tenant_b.name in page.text
+    world.assert_nothing_of(world.tenant_a, page)
+    taken = await b.post(f"/invitations/{token}", data={"password": "Taken-Over-1"})
+    assert taken.status_code == 404
+    a = await with_csrf(world.client_a)
+    assert (await a.post(f"/invitations/{token}", data={"password": PASSWORD})).status_code == 303
+
+
+def _pages_absent_on_sub_sites(*paths: tuple[str, str]) -> dict[tuple[str, str], CrossTenant]:
+    return {
+        (method, template): CrossTenant(_absent_on_sub_sites(method, concrete))
+        for method, template, concrete in (
+            (
+                m,
+                t,
+                t.replace("{request_id:int}", "1")
+                .replace("{tenant_id:int}", "{a}")
+                .replace("{application_id:int}", "1")
+                .replace("{item:str}", "audit"),
+            )
+            for m, t in paths
+        )
+    }
+
+
 SCHEMA = NotTenantScoped("OpenAPI document of the whole application; no data")
 
 MATRIX: dict[tuple[str, str], CrossTenant | NotTenantScoped] = {
@@ -396,6 +427,26 @@ MATRIX: dict[tuple[str, str], CrossTenant | NotTenantScoped] = {
     ("POST", "/api/notices/{notice_id:int}/read"): CrossTenant(
         _history_and_notices_of_own_tenant_only
     ),
+    **_pages_absent_on_sub_sites(
+        ("GET", "/admin/applications"),
+        ("GET", "/admin/applications/{request_id:int}"),
+        ("POST", "/admin/applications/{request_id:int}/decision"),
+        ("GET", "/admin/tenants"),
+        ("GET", "/admin/tenants/{tenant_id:int}"),
+        ("POST", "/admin/tenants/{tenant_id:int}/penalties"),
+        ("POST", "/admin/tenants/{tenant_id:int}/reinstatement"),
+        ("GET", "/apply"),
+        ("POST", "/apply"),
+        ("GET", "/apply/register"),
+        ("POST", "/apply/register"),
+        ("GET", "/apply/{application_id:int}"),
+        ("POST", "/apply/{application_id:int}/materials/{item:str}"),
+        ("POST", "/apply/{application_id:int}/submit"),
+    ),
+    ("GET", "/invitations/{token:str}"): CrossTenant(_invitation_page_of_a_on_b),
+    ("POST", "/invitations/{token:str}"): CrossTenant(_invitation_page_of_a_on_b),
+    ("GET", "/operator"): CrossTenant(_session_refused_on_b("GET", "/operator")),
+    ("POST", "/operator/confirm"): CrossTenant(_session_refused_on_b("POST", "/operator/confirm")),
     ("POST", "/account/totp/setup"): CrossTenant(
         _session_refused_on_b("POST", "/account/totp/setup")
     ),

@@ -1,0 +1,272 @@
+"""The head-office console (服务平台管理后台): review queue, review screen, tenants,
+penalties and reinstatement. Server-rendered; works without JavaScript."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery, QueryParameter
+from litestar.response import Redirect, Template
+
+from core.approvals import service as approvals
+from core.approvals.tables import ApprovalRequest
+from core.authz.guards import main_portal_only, requires, requires_active, signed_in
+from core.errors import DomainError, NotFound
+from core.identity.routes import context_of
+from core.storage import ObjectKey
+from core.tenancy.site import Site
+from core.tenancy.tables import Tenant, TenantState
+from tenants import applications, penalties
+from tenants.applications import as_record
+from tenants.supervision import check_visible, visible_tenants
+from tenants.tables import Application, Material, PenaltyKind
+
+Form = Body(media_type=RequestEncodingType.URL_ENCODED)
+Multipart = Body(media_type=RequestEncodingType.MULTI_PART)
+
+
+class DecisionForm(msgspec.Struct):
+    decision: str = ""
+    deficiencies: str = ""  # one per line: "item: problem"
+    note: str = ""
+
+
+def parse_deficiencies(text: str) -> list[approvals.Deficiency]:
+    found = []
+    for line in text.splitlines():
+        item, _, problem = line.partition(":") if ":" in line else line.partition("：")
+        if line.strip():
+            found.append(
+                approvals.Deficiency(
+                    item=item.strip() or "general", problem=(problem or item).strip()
+                )
+            )
+    return found
+
+
+@dataclass
+class PenaltyFormData:
+    kind: str = ""
+    statement: str = ""
+    grounds: list[str] = field(default_factory=list)
+    evidence: list[UploadFile] = field(default_factory=list)
+
+
+class ReinstatementForm(msgspec.Struct):
+    statement: str = ""
+
+
+class ReviewPages(Controller):
+    path = "/admin/applications"
+    include_in_schema = False
+    guards = [main_portal_only, requires("approval", "read")]  # noqa: RUF012
+
+    @get("/")
+    async def queue(
+        self,
+        site: NamedDependency[Site],
+        wanted: Annotated[str, QueryParameter(name="state")] = "submitted",
+        kind: FromQuery[str] = "",
+    ) -> Template:
+        query = (
+            Application.select(
+                Application.id,
+                Application.org_name,
+                Application.kind,
+                Application.region_code,
+                Application.request_id,
+                Application.created_at,
+            )
+            .where(Application.request_id.is_not_null())
+            .order_by(Application.id)
+        )
+        if kind:
+            query = query.where(Application.kind == kind)
+        rows = await query
+        states = {
+            r["id"]: r["state"]
+            for r in await ApprovalRequest.select(ApprovalRequest.id, ApprovalRequest.state).where(
+                ApprovalRequest.id.is_in([r["request_id"] for r in rows] or [0])
+            )
+        }
+        items = [{**r, "state": states.get(r["request_id"], "")} for r in rows]
+        if wanted:
+            items = [i for i in items if i["state"] == wanted]
+        return Template(
+            "admin/applications.html",
+            context={"site": site, "items": items, "state": wanted, "kind": kind},
+        )
+
+    @get("/{request_id:int}")
+    async def review(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        request_id: FromPath[int],
+    ) -> Template:
+        return await _review_page(request, site, request_id, error=None)
+
+    @post("/{request_id:int}/decision", status_code=303)
+    async def decide(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        request_id: FromPath[int],
+        data: Annotated[DecisionForm, Form],
+    ) -> Redirect | Template:
+        try:
+            await approvals.decide(
+                request.app.state.authorizer,
+                signed_in(request),
+                request_id,
+                approvals.Decision(data.decision),
+                deficiencies=parse_deficiencies(data.deficiencies),
+                note=data.note,
+                context=context_of(request),
+            )
+        except (DomainError, ValueError) as exc:
+            message = exc.message if isinstance(exc, DomainError) else "请选择决定 / choose"
+            return await _review_page(request, site, request_id, error=message)
+        return Redirect(f"/admin/applications/{request_id}", status_code=303)
+
+
+async def _review_page(
+    request: Request[Any, Any, Any], site: Site, request_id: int, error: str | None
+) -> Template:
+    row = await Application.select().where(Application.request_id == request_id).first()
+    if row is None:
+        raise NotFound("申请不存在 / no such application")
+    storage = request.app.state.object_storage
+    links = [
+        (
+            m["item"],
+            m["filename"],
+            await storage.presigned_url(ObjectKey(m["object_key"]), expires_in=600),
+        )
+        for m in await Material.select().where(Material.application == row["id"])
+    ]
+    return Template(
+        "admin/review.html",
+        status_code=400 if error else 200,
+        context={
+            "site": site,
+            "application": await applications.view(as_record(row)),
+            "request_id": request_id,
+            "links": links,
+            "history": await approvals.history(request_id),
+            "error": error,
+        },
+    )
+
+
+class TenantPages(Controller):
+    path = "/admin/tenants"
+    include_in_schema = False
+    guards = [main_portal_only, requires_active]  # noqa: RUF012
+
+    @get("/")
+    async def tenants(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        wanted: Annotated[str, QueryParameter(name="state")] = "",
+    ) -> Template:
+        state = TenantState(wanted) if wanted in TenantState.__members__ else None
+        tenants = await visible_tenants(request.app.state.authorizer, signed_in(request), state)
+        return Template(
+            "admin/tenants.html", context={"site": site, "tenants": tenants, "state": wanted}
+        )
+
+    @get("/{tenant_id:int}")
+    async def tenant(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant_id: FromPath[int],
+    ) -> Template:
+        await check_visible(request.app.state.authorizer, signed_in(request), tenant_id)
+        return await _tenant_page(site, tenant_id, error=None)
+
+    @post("/{tenant_id:int}/penalties", status_code=303)
+    async def penalize(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant_id: FromPath[int],
+        data: Annotated[PenaltyFormData, Multipart],
+    ) -> Redirect | Template:
+        files = data.evidence if isinstance(data.evidence, list) else [data.evidence]
+        grounds = data.grounds if isinstance(data.grounds, list) else [data.grounds]
+        try:
+            form = msgspec.convert(
+                {
+                    "kind": data.kind,
+                    "statement": data.statement,
+                    "grounds": [int(g) for g in grounds if str(g).isdigit()],
+                },
+                penalties.PenaltyForm,
+            )
+            evidence = [penalties.Evidence(f.filename, await f.read()) for f in files if f.filename]
+            await penalties.impose(
+                request.app.state.authorizer,
+                signed_in(request),
+                request.app.state.object_storage,
+                tenant_id,
+                form,
+                evidence,
+                context_of(request),
+            )
+        except (DomainError, msgspec.ValidationError) as exc:
+            message = (
+                exc.message
+                if isinstance(exc, DomainError)
+                else (
+                    "请选择处理方式、依据并填写说明 / choose the penalty, its grounds, a statement"
+                )
+            )
+            return await _tenant_page(site, tenant_id, error=message)
+        return Redirect(f"/admin/tenants/{tenant_id}", status_code=303)
+
+    @post("/{tenant_id:int}/reinstatement", status_code=303)
+    async def reinstate(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant_id: FromPath[int],
+        data: Annotated[ReinstatementForm, Form],
+    ) -> Redirect | Template:
+        try:
+            await penalties.reinstate(
+                request.app.state.authorizer,
+                signed_in(request),
+                tenant_id,
+                data.statement,
+                context_of(request),
+            )
+        except DomainError as exc:
+            return await _tenant_page(site, tenant_id, error=exc.message)
+        return Redirect(f"/admin/tenants/{tenant_id}", status_code=303)
+
+
+async def _tenant_page(site: Site, tenant_id: int, error: str | None) -> Template:
+    tenant = await Tenant.select().where(Tenant.id == tenant_id).first()
+    if tenant is None:
+        raise NotFound("分平台不存在 / no such tenant")
+    return Template(
+        "admin/tenant.html",
+        status_code=400 if error else 200,
+        context={
+            "site": site,
+            "tenant": tenant,
+            "history": await penalties.history(tenant_id),
+            "grounds": penalties.GROUNDS,
+            "kinds": [k for k in PenaltyKind if k is not PenaltyKind.reinstatement],
+            "error": error,
+        },
+    )
