@@ -201,18 +201,10 @@ class TenantPages(Controller):
         tenant_id: FromPath[int],
         data: Annotated[PenaltyFormData, Multipart],
     ) -> Redirect | Template:
-        files = data.evidence if isinstance(data.evidence, list) else [data.evidence]
-        grounds = data.grounds if isinstance(data.grounds, list) else [data.grounds]
         try:
-            form = msgspec.convert(
-                {
-                    "kind": data.kind,
-                    "statement": data.statement,
-                    "grounds": [int(g) for g in grounds if str(g).isdigit()],
-                },
-                penalties.PenaltyForm,
+            form, evidence = await penalties.read_upload(
+                data.kind, data.statement, data.grounds, data.evidence
             )
-            evidence = [penalties.Evidence(f.filename, await f.read()) for f in files if f.filename]
             await penalties.impose(
                 request.app.state.authorizer,
                 signed_in(request),
@@ -222,15 +214,8 @@ class TenantPages(Controller):
                 evidence,
                 context_of(request),
             )
-        except (DomainError, msgspec.ValidationError) as exc:
-            message = (
-                exc.message
-                if isinstance(exc, DomainError)
-                else (
-                    "请选择处理方式、依据并填写说明 / choose the penalty, its grounds, a statement"
-                )
-            )
-            return await _tenant_page(site, tenant_id, error=message)
+        except DomainError as exc:
+            return await _tenant_page(site, tenant_id, error=exc.message)
         return Redirect(f"/admin/tenants/{tenant_id}", status_code=303)
 
     @post("/{tenant_id:int}/reinstatement", status_code=303)

@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import msgspec
 from click import Group
 from litestar import Litestar, Request, Response
 from litestar.config.app import AppConfig
@@ -45,6 +46,11 @@ log = logging.getLogger("sunshine")
 
 def domain_error_response(_: Request, exc: DomainError) -> Response[dict[str, object]]:
     return Response({"error": exc.message, "detail": exc.detail}, status_code=exc.status_code)
+
+
+def validation_error_response(_: Request, exc: msgspec.ValidationError) -> Response[dict[str, str]]:
+    """Input converted inside a handler (forms, multipart) is bad input too, never a 500."""
+    return Response({"error": f"输入不正确 / invalid input: {exc}"}, status_code=400)
 
 
 @asynccontextmanager
@@ -122,6 +128,7 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
         )
         app_config.dependencies.update(site=Provide(provide_site), tenant=Provide(provide_tenant))
         app_config.exception_handlers[DomainError] = domain_error_response
+        app_config.exception_handlers[msgspec.ValidationError] = validation_error_response
         app_config.exception_handlers[NotAuthorizedException] = not_signed_in
         app_config.template_config = template_config()
         app_config.openapi_config = OpenAPIConfig(

@@ -14,6 +14,7 @@ import uuid
 from typing import Annotated, Any
 
 import msgspec
+from litestar.datastructures import UploadFile
 
 from core.audit.chain import RequestContext, record
 from core.authz.adapter import PiccoloAdapter
@@ -76,6 +77,26 @@ class PenaltyForm(msgspec.Struct, forbid_unknown_fields=True):
     kind: PenaltyKind
     grounds: Annotated[list[Annotated[int, msgspec.Meta(ge=1, le=7)]], msgspec.Meta(min_length=1)]
     statement: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
+
+
+async def read_upload(
+    kind: str, statement: str, grounds: list[str] | str, files: list[UploadFile] | UploadFile
+) -> tuple[PenaltyForm, list[Evidence]]:
+    """A penalty from a multipart form: grounds as checkbox values or "1,3"; evidence files."""
+    values = grounds if isinstance(grounds, list) else [grounds]
+    numbers = [int(n) for g in values for n in str(g).split(",") if n.strip().isdigit()]
+    try:
+        form = msgspec.convert(
+            {"kind": kind, "statement": statement, "grounds": numbers}, PenaltyForm
+        )
+    except msgspec.ValidationError as exc:
+        raise DomainError(
+            "请选择处理方式、第二十七条依据并填写说明 / choose the penalty, its grounds under "
+            f"Art. 27 and write a statement ({exc})",
+            detail={"field": "penalty"},
+        ) from None
+    uploads = files if isinstance(files, list) else [files]
+    return form, [Evidence(f.filename, await f.read()) for f in uploads if f.filename]
 
 
 async def _tenant_state(tenant_id: int) -> TenantState:

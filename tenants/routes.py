@@ -330,16 +330,9 @@ class SupervisionApi(Controller):
         data: Annotated[PenaltyUpload, Multipart],
     ) -> Created:
         """Reminder, warning, revocation or suspension, with grounds, statement, evidence."""
-        form = msgspec.convert(
-            {
-                "kind": data.kind,
-                "statement": data.statement,
-                "grounds": [int(g) for g in data.grounds.split(",") if g.strip().isdigit()],
-            },
-            penalties.PenaltyForm,
+        form, evidence = await penalties.read_upload(
+            data.kind, data.statement, data.grounds, data.evidence
         )
-        files = data.evidence if isinstance(data.evidence, list) else [data.evidence]
-        evidence = [penalties.Evidence(f.filename, await f.read()) for f in files]
         return Created(
             await penalties.impose(
                 request.app.state.authorizer,

@@ -10,7 +10,7 @@ from core.identity.tables import AccountKind
 from core.tenancy.registry import register_tenant
 from core.tenancy.tables import TenantKind
 from tests.conftest import new_account, unique_slug
-from tests.tenants.helpers import hq_people, main_client_as
+from tests.tenants.helpers import PDF, hq_people, main_client_as
 
 
 @pytest.mark.asyncio
@@ -47,3 +47,31 @@ async def test_region_grants_bound_what_is_seen(app: Litestar) -> None:
     finally:
         await client.aclose()
         await nobody.aclose()
+
+
+@pytest.mark.asyncio
+async def test_a_penalty_without_grounds_statement_or_evidence_is_refused(app: Litestar) -> None:
+    tenant = await register_tenant(
+        slug=unique_slug("pen"), name="处罚对象", kind=TenantKind.city, region_code="370100"
+    )
+    supervisor = await main_client_as(app, (await hq_people(app))["supervisor"])
+    evidence = {"evidence": ("e.pdf", PDF, "application/pdf")}
+    try:
+        for data, files in (
+            ({"kind": "warning", "grounds": "", "statement": "x"}, evidence),
+            ({"kind": "warning", "grounds": "9", "statement": "x"}, evidence),
+            ({"kind": "warning", "grounds": "1", "statement": ""}, evidence),
+            ({"kind": "demolish", "grounds": "1", "statement": "x"}, evidence),
+            (
+                {"kind": "warning", "grounds": "1", "statement": "x"},
+                {"evidence": ("e.pdf", b"MZ not a pdf", "application/pdf")},
+            ),
+        ):
+            response = await supervisor.post(
+                f"/api/tenants/{tenant.id}/penalties", data=data, files=files
+            )
+            assert response.status_code == 400, (data, response.text)
+        detail = (await supervisor.get(f"/api/tenants/{tenant.id}")).json()
+        assert detail["penalties"] == [] and detail["tenant"]["state"] == "active"
+    finally:
+        await supervisor.aclose()
