@@ -127,9 +127,18 @@ async def decide(
         raise DomainError(
             "退回须逐项列明问题 / a return lists every deficiency", detail={"field": "deficiencies"}
         )
+    # Authorise before taking the lock: a request's type never changes, and a first decision
+    # in a domain loads its policies, which should not happen under the write lock.
+    kind = (
+        await ApprovalRequest.select(ApprovalRequest.type)
+        .where(ApprovalRequest.id == request_id)
+        .first()
+    )
+    if kind is None:
+        raise NotFound("申请不存在 / no such request")
+    await authorize(authorizer, decider, HQ, f"approval:{kind['type']}", "decide")
     async with write_transaction():
         request = await _locked(request_id)
-        await authorize(authorizer, decider, HQ, f"approval:{request['type']}", "decide")
         if request["submitter"] == decider.account_id:
             raise Forbidden("不能审核自己提交的申请 / nobody decides their own request")
         state = ApprovalState(request["state"])
