@@ -3,5 +3,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash infra/bootstrap.sh
+# The demo is plain HTTP on localhost: cookies without Secure (development only).
+export SUNSHINE_INSECURE_COOKIES="${SUNSHINE_INSECURE_COOKIES:-1}"
 .venv/bin/python -m infra.cli seed-demo
 exec .venv/bin/python -m infra.cli serve

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 import time
 
 import httpx
@@ -334,3 +335,67 @@ async def test_malformed_or_unknown_session_cookies_are_401(app: Litestar) -> No
         for value in ("", "garbage", "x" * 500, "../../etc/passwd", "%00%ff"):
             c.cookies.set(COOKIE, value, domain=BASE_DOMAIN)
             assert (await c.get("/api/auth/me")).status_code == 401, value
+
+
+def test_development_cookies_are_scoped_to_their_sub_site_prefix(tenant_a: TenantRef) -> None:
+    import dataclasses
+
+    from core.identity.sessions import session_cookie
+    from tests.conftest import SETTINGS
+
+    secure = SETTINGS.security
+    insecure = dataclasses.replace(secure, insecure_cookies=True)
+    prefixed = Site(tenant=tenant_a, root_path=f"/t/{tenant_a.slug}")
+    assert session_cookie(secure, prefixed, "x", max_age=None).path == "/"  # __Host- needs it
+    assert session_cookie(secure, prefixed, "x", max_age=None).secure is True
+    dev = session_cookie(insecure, prefixed, "x", max_age=None)
+    assert dev.path == f"/t/{tenant_a.slug}/" and dev.secure is False
+    assert session_cookie(insecure, Site(tenant=None), "x", max_age=None).path == "/"
+
+
+@pytest.mark.asyncio
+async def test_the_sign_in_page_works_without_javascript(
+    app: Litestar, tenant_a: TenantRef
+) -> None:
+    staff = await new_account(AccountKind.tenant_staff, tenant_a)
+    async with client(app, tenant_a) as browser:
+        page = await browser.get("/login")
+        assert page.status_code == 200 and 'name="_csrf_token"' in page.text
+        token = browser.cookies["__Host-csrftoken"]
+        wrong = await browser.post(
+            "/login", data={"login": staff.username, "password": "nope", "_csrf_token": token}
+        )
+        assert wrong.status_code == 401 and "wrong user name" in wrong.text
+        signed = await browser.post(
+            "/login", data={"login": staff.username, "password": PASSWORD, "_csrf_token": token}
+        )
+        assert signed.status_code == 303 and signed.headers["location"] == "/"
+        assert (await browser.get("/api/auth/me")).json()["username"] == staff.username
+        assert (await browser.get("/account/password")).status_code == 200
+        wrong_current = await browser.post(
+            "/account/password",
+            data={"current_password": "nope", "new_password": "Whatever-1", "_csrf_token": token},
+        )
+        assert (
+            wrong_current.status_code == 400 and "current password is wrong" in wrong_current.text
+        )
+        changed = await browser.post(
+            "/account/password",
+            data={
+                "current_password": PASSWORD,
+                "new_password": "Changed-Passw0rd",
+                "_csrf_token": token,
+            },
+        )
+        assert changed.status_code == 200 and "Password changed" in changed.text
+        assert (await browser.get("/account/totp/")).status_code == 200
+        setup = await browser.post("/account/totp/setup", data={"_csrf_token": token})
+        secret = re.search(r"<code>([A-Z2-7]+)</code>", setup.text)
+        assert setup.status_code == 200 and secret
+        confirmed = await browser.post(
+            "/account/totp/", data={"code": pyotp.TOTP(secret[1]).now(), "_csrf_token": token}
+        )
+        assert confirmed.status_code == 200 and "Enrolled" in confirmed.text
+        out = await browser.post("/logout", data={"_csrf_token": token})
+        assert out.status_code == 303 and out.headers["location"] == "/login"
+        assert (await browser.get("/api/auth/me")).status_code == 401

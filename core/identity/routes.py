@@ -104,8 +104,8 @@ async def _sign_in(
     )
 
 
-def _logged_out(response: Response[Any]) -> Response[Any]:
-    response.set_cookie(session_cookie(get_settings().security, "", max_age=0))
+def _logged_out(response: Response[Any], site: Site) -> Response[Any]:
+    response.set_cookie(session_cookie(get_settings().security, site, "", max_age=0))
     return response
 
 
@@ -124,7 +124,7 @@ class AuthApi(Controller):
         result = await _sign_in(request, site, data)
         security = get_settings().security
         response = Response(_me(result.principal, result.record))
-        response.set_cookie(session_cookie(security, result.session_id, max_age=None))
+        response.set_cookie(session_cookie(security, site, result.session_id, max_age=None))
         return response
 
     @post("/logout", operation_id="logout", status_code=204, guards=[requires_session])
@@ -133,7 +133,7 @@ class AuthApi(Controller):
     ) -> Response[None]:
         current = _current(request, site)
         await auth.sign_out(current)
-        return _logged_out(Response(None, status_code=204))
+        return _logged_out(Response(None, status_code=204), site)
 
     @get("/me", operation_id="me", guards=[requires_session])
     async def me(self, request: Request[Any, Any, Any], site: NamedDependency[Site]) -> Me:
@@ -207,10 +207,10 @@ class AuthPages(Controller):
             return Template(
                 "login.html", context={"site": site, "error": message}, status_code=status
             )
-        target = "account/password" if result.current.record.must_change_password else ""
+        target = "account/password" if result.record.must_change_password else ""
         redirect = Redirect(site.root_path + "/" + target, status_code=303)
         redirect.set_cookie(
-            session_cookie(get_settings().security, result.session_id, max_age=None)
+            session_cookie(get_settings().security, site, result.session_id, max_age=None)
         )
         return redirect
 
@@ -220,7 +220,7 @@ class AuthPages(Controller):
     ) -> Response[Any]:
         if isinstance(request.scope.get("user"), Principal):
             await auth.sign_out(_current(request, site))
-        return _logged_out(Redirect(site.root_path + "/login", status_code=303))
+        return _logged_out(Redirect(site.root_path + "/login", status_code=303), site)
 
     @get("/account/password", guards=[requires_session])
     async def password_page(

@@ -45,11 +45,16 @@ def cookie_name(security: SecuritySettings) -> str:
     return "sunshine_session" if security.insecure_cookies else "__Host-sunshine_session"
 
 
-def session_cookie(security: SecuritySettings, value: str, *, max_age: int | None) -> Cookie:
+def session_cookie(
+    security: SecuritySettings, site: Site, value: str, *, max_age: int | None
+) -> Cookie:
+    """The session cookie. ``__Host-`` cookies must have ``Path=/``; a development cookie
+    is scoped to its ``/t/<slug>/`` prefix, so sub-sites on one host keep their sessions."""
+    insecure_prefix = security.insecure_cookies and site.root_path
     return Cookie(
         key=cookie_name(security),
         value=value,
-        path="/",
+        path=site.root_path + "/" if insecure_prefix else "/",
         secure=not security.insecure_cookies,
         httponly=True,
         samesite="lax",

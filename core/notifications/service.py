@@ -218,8 +218,9 @@ class MailDelivery:
 
     async def _run(self) -> None:
         while True:
+            # Wait first: at start-up the schema may still be migrating.
+            await asyncio.sleep(self.interval)
             try:
                 await deliver_pending(self.settings)
             except Exception:  # the database may be briefly away: try again next round
                 log.warning("e-mail delivery failed; retrying", exc_info=True)
-            await asyncio.sleep(self.interval)
