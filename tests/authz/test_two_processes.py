@@ -29,21 +29,22 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def second_process() -> Iterator[str]:
+def second_process(tmp_path: Path) -> Iterator[str]:
     """The same application in a process of its own, on this machine's loopback."""
     port = free_port()
     env = {**os.environ, "SUNSHINE_PORT": str(port), "SUNSHINE_INSECURE_COOKIES": "1"}
+    log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "infra.cli", "serve"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 120  # generous: CI machines are busy
+        while server.poll() is None and time.monotonic() < deadline:
             try:
                 if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                     break
@@ -51,11 +52,13 @@ def second_process() -> Iterator[str]:
                 time.sleep(0.2)
         else:
             server.kill()
-            pytest.fail(f"second process did not start: {server.stderr.read().decode()[-2000:]}")
+            output = (tmp_path / "server.log").read_text()[-3000:]
+            pytest.fail(f"second process did not start (exit {server.poll()}): {output}")
         yield url
     finally:
         server.terminate()
         server.wait(timeout=20)
+        log.close()
 
 
 @requires("redis")
