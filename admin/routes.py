@@ -10,14 +10,14 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from core.approvals import service as approvals
 from core.approvals.tables import ApprovalRequest
 from core.authz.guards import main_portal_only, requires, requires_active, signed_in
 from core.errors import DomainError, NotFound
+from core.forms import Form, Multipart
 from core.identity.routes import context_of
 from core.storage import ObjectKey
 from core.tenancy.site import Site
@@ -26,9 +26,6 @@ from tenants import applications, penalties
 from tenants.applications import as_record
 from tenants.supervision import check_visible, visible_tenants
 from tenants.tables import Application, Material, PenaltyKind
-
-Form = Body(media_type=RequestEncodingType.URL_ENCODED)
-Multipart = Body(media_type=RequestEncodingType.MULTI_PART)
 
 
 class DecisionForm(msgspec.Struct):

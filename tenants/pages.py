@@ -8,12 +8,12 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from core.authz.guards import main_portal_only, requires_active, signed_in, sub_site_only
 from core.errors import DomainError
+from core.forms import Form, Multipart
 from core.identity.accounts import create_account
 from core.identity.invitations import accept
 from core.identity.routes import context_of
@@ -25,9 +25,6 @@ from tenants import applications, penalties
 from tenants.applications import ApplicationForm
 from tenants.materials import CHECKLISTS
 from tenants.provisioning import confirm_operating_unit
-
-Form = Body(media_type=RequestEncodingType.URL_ENCODED)
-Multipart = Body(media_type=RequestEncodingType.MULTI_PART)
 
 
 class RegisterForm(msgspec.Struct):

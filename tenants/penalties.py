@@ -22,6 +22,7 @@ from core.authz.authorizer import Authorizer
 from core.authz.model import HQ, subject, tenant_domain
 from core.authz.policies import authorize, set_tenant_deny
 from core.authz.tables import CasbinRule
+from core.data.columns import json_column
 from core.data.engine import write_transaction
 from core.errors import DomainError, NotFound
 from core.identity.principal import Principal
@@ -232,7 +233,7 @@ async def reinstate(
             for row in await Penalty.select(Penalty.revoked_accounts).where(
                 (Penalty.tenant_id == tenant_id) & (Penalty.kind == PenaltyKind.revocation.value)
             )
-            for account in _ints(row["revoked_accounts"])
+            for account in json_column(row["revoked_accounts"], list[int])
         }
         still_staff = (
             await Account.select(Account.id)
@@ -279,31 +280,19 @@ async def reinstate(
     return rows[0]["id"]
 
 
-def _ints(value: object) -> list[int]:
-    decoded = msgspec.json.decode(value) if isinstance(value, str | bytes) else value
-    return [int(v) for v in decoded or []]  # type: ignore[union-attr]
-
-
 async def history(tenant_id: int) -> list[PenaltyView]:
     rows = await Penalty.select().where(Penalty.tenant_id == tenant_id).order_by(Penalty.id)
     return [
         PenaltyView(
             id=r["id"],
             kind=r["kind"],
-            grounds=_ints(r["grounds"]),
+            grounds=json_column(r["grounds"], list[int]),
             statement=r["statement"],
             decided_by=r["decided_by"],
             decided_at=r["decided_at"],
             state_before=r["state_before"],
             state_after=r["state_after"],
-            evidence=[
-                str(e)
-                for e in (
-                    msgspec.json.decode(r["evidence"])
-                    if isinstance(r["evidence"], str)
-                    else r["evidence"]
-                )
-            ],
+            evidence=json_column(r["evidence"], list[str]),
         )
         for r in rows
     ]

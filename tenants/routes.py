@@ -11,28 +11,27 @@ import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from core.approvals import service as approvals
 from core.approvals.tables import ApprovalRequest
 from core.authz.guards import main_portal_only, requires, requires_active, signed_in, sub_site_only
 from core.errors import NotFound
+from core.forms import Multipart
 from core.identity.accounts import create_account
 from core.identity.invitations import accept
 from core.identity.routes import context_of
 from core.identity.tables import Account, AccountKind
 from core.notifications.service import NoticeView, mark_read, notices_for
 from core.storage import ObjectKey
+from core.tenancy.registry import TenantRef, find_tenant_by_id
 from core.tenancy.site import Site
-from core.tenancy.tables import Tenant, TenantState
+from core.tenancy.tables import TenantState
 from tenants import applications, penalties
 from tenants.applications import ApplicationForm, ApplicationView, as_record
 from tenants.provisioning import confirm_operating_unit
 from tenants.supervision import check_visible, visible_tenants
 from tenants.tables import Application, Material
-
-Multipart = Body(media_type=RequestEncodingType.MULTI_PART)
 
 
 class NewApplicant(msgspec.Struct, forbid_unknown_fields=True):
@@ -269,6 +268,10 @@ class TenantSummary(msgspec.Struct):
     region_code: str | None
 
 
+def _tenant_summary(t: TenantRef) -> TenantSummary:
+    return TenantSummary(t.id, t.slug, t.name, t.kind.value, t.state.value, t.region_code)
+
+
 class TenantDetail(msgspec.Struct):
     tenant: TenantSummary
     penalties: list[penalties.PenaltyView]
@@ -302,25 +305,17 @@ class SupervisionApi(Controller):
         """The tenants within the caller's reach: all for head office, a region's for a
         regulator or supervisor granted that region."""
         found = await visible_tenants(request.app.state.authorizer, signed_in(request), wanted)
-        return [
-            TenantSummary(t.id, t.slug, t.name, t.kind.value, t.state.value, t.region_code)
-            for t in found
-        ]
+        return [_tenant_summary(t) for t in found]
 
     @get("/{tenant_id:int}", operation_id="getTenant")
     async def tenant(
         self, request: Request[Any, Any, Any], tenant_id: FromPath[int]
     ) -> TenantDetail:
         await check_visible(request.app.state.authorizer, signed_in(request), tenant_id)
-        row = await Tenant.select().where(Tenant.id == tenant_id).first()
-        if row is None:
+        tenant = await find_tenant_by_id(tenant_id)
+        if tenant is None:
             raise NotFound("分平台不存在 / no such tenant")
-        return TenantDetail(
-            TenantSummary(
-                row["id"], row["slug"], row["name"], row["kind"], row["state"], row["region_code"]
-            ),
-            await penalties.history(tenant_id),
-        )
+        return TenantDetail(_tenant_summary(tenant), await penalties.history(tenant_id))
 
     @post("/{tenant_id:int}/penalties", operation_id="imposePenalty", status_code=201)
     async def penalize(

@@ -22,6 +22,7 @@ from core.audit.chain import RequestContext, record
 from core.authz.authorizer import Authorizer
 from core.authz.model import HQ
 from core.authz.policies import Forbidden, authorize
+from core.data.columns import json_column
 from core.data.engine import get_engine, write_transaction
 from core.errors import AlreadyExists, DomainError, NotFound
 from core.identity.principal import Principal
@@ -224,12 +225,7 @@ async def history(request_id: int) -> list[EventView]:
             r["actor_id"],
             r["at"],
             r["note"],
-            msgspec.convert(_json(r["deficiencies"]), list[Deficiency]),
+            json_column(r["deficiencies"], list[Deficiency]),
         )
         for r in rows
     ]
-
-
-def _json(value: object) -> object:
-    # Piccolo returns JSON columns as text on SQLite and on PostgreSQL's json type alike.
-    return msgspec.json.decode(value) if isinstance(value, str | bytes) else value

@@ -8,8 +8,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, JSONBody
+from litestar.params import JSONBody
 from litestar.response import Template
 
 from core.authz.guards import requires, signed_in
@@ -17,6 +16,7 @@ from core.authz.model import HQ, region_domain, tenant_domain
 from core.authz.policies import change_role
 from core.authz.tables import CasbinRule
 from core.errors import DomainError
+from core.forms import Form
 from core.identity.routes import context_of
 from core.identity.tables import Account
 from core.tenancy.site import Site
@@ -134,7 +134,7 @@ class RolePages(Controller):
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        data: Annotated[RoleForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        data: Annotated[RoleForm, Form],
     ) -> Template:
         error = None
         try:

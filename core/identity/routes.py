@@ -8,21 +8,19 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import Body, JSONBody
+from litestar.params import JSONBody
 from litestar.response import Redirect, Template
 
 from core.audit.chain import RequestContext
 from core.authz.guards import requires_session, signed_in
 from core.errors import DomainError
+from core.forms import Form
 from core.identity import auth
 from core.identity.principal import Principal
 from core.identity.sessions import SessionRecord, Sessions, cookie_name, session_cookie
 from core.settings import get_settings
 from core.tenancy.site import Site
-
-Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
 class LoginBody(msgspec.Struct, forbid_unknown_fields=True):

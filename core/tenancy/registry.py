@@ -76,6 +76,11 @@ async def find_tenant_by_slug(slug: str) -> TenantRef | None:
     return _ref(row) if row else None
 
 
+async def find_tenant_by_id(tenant_id: int) -> TenantRef | None:
+    row = await Tenant.select(*_COLUMNS).where(Tenant.id == tenant_id).first()
+    return _ref(row) if row else None
+
+
 async def find_tenant_by_domain(domain: str) -> TenantRef | None:
     row = await Tenant.select(*_COLUMNS).where(Tenant.custom_domain == domain).first()
     return _ref(row) if row else None
