@@ -36,10 +36,23 @@ from core.tenancy.middleware import SiteResolutionMiddleware
 from core.tenancy.resolver import TENANT_CACHE, SiteResolver
 from core.tenancy.routes import get_site
 from core.tenancy.site import provide_site, provide_tenant
+from plugins import catalogue  # noqa: F401  - registers the shipped plugins, before the theme
+from plugins.registry import CATALOGUE
+from plugins.routes import PluginApi
+from tenants.announcements.routes import AnnouncementApi, AnnouncementPages, PublicAnnouncementApi
+from tenants.branding_routes import BrandingApi
 from tenants.pages import ApplicantPages, OperatorPages
 from tenants.routes import ApplicantApi, NoticeApi, OperatorApi, ReviewApi, SupervisionApi
 from themes import template_config
-from themes.routes import home
+from themes.cache import PORTAL_CACHE
+from themes.routes import (
+    branding_image,
+    choose_language,
+    contact,
+    home,
+    static_files,
+    sub_platforms,
+)
 
 log = logging.getLogger("sunshine")
 
@@ -84,6 +97,7 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
         stores = Stores(settings)
         app_config.debug = False
         app_config.stores = stores.registry
+        PORTAL_CACHE.bind(stores)
         app_config.state.update(
             stores=stores,
             object_storage=build_object_storage(settings),
@@ -98,6 +112,17 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 HealthController,
                 get_site,
                 home,
+                sub_platforms,
+                contact,
+                choose_language,
+                branding_image,
+                static_files,
+                AnnouncementPages,
+                PublicAnnouncementApi,
+                AnnouncementApi,
+                BrandingApi,
+                PluginApi,
+                *(route for spec in CATALOGUE.values() for route in spec.routes),
                 download_object,
                 AuthApi,
                 AuthPages,

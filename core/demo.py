@@ -5,6 +5,7 @@ Idempotent: what exists is left as it is. Later features add their sample data h
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 
@@ -14,15 +15,34 @@ from core.identity.accounts import create_account
 from core.identity.principal import Principal
 from core.identity.tables import Account, AccountKind
 from core.settings import get_settings
-from core.tenancy.registry import find_tenant_by_slug, register_tenant
+from core.tenancy.registry import TenantRef, find_tenant_by_slug, register_tenant
 from core.tenancy.tables import TenantKind
 from core.tenancy.urls import main_portal_url, tenant_url
+from plugins.registry import plugin_key
+from plugins.tables import TenantPlugin
+from tenants import branding
+from tenants.announcements import service as announcements
+from tenants.announcements.service import AnnouncementDraft
+from tenants.announcements.tables import AnnouncementType, Category, ProcurementMethod
+from themes.tokens import Branding, Contact
 
 DEMO_TENANTS = (
     ("jinan", "济南市阳光采购服务分平台", TenantKind.city, "370100"),
     ("qingdao", "青岛市阳光采购服务分平台", TenantKind.city, "370200"),
     ("sdenergy", "山东能源集团阳光采购服务分平台", TenantKind.enterprise, "370000"),
 )
+# slug → (accent, address, phone, filing number, granted plugins)
+DEMO_BRANDING = {
+    "jinan": (
+        "government-blue",
+        "济南市历下区龙奥北路 8 号",
+        "0531-12345678",
+        "鲁ICP备00000001号",
+        ("notices_board", "procurement_calendar"),
+    ),
+    "qingdao": ("jade", "青岛市市南区香港中路 1 号", "0532-87654321", "鲁ICP备00000002号", ()),
+    "sdenergy": ("ochre", "济南市经十路 10777 号", "0531-66668888", "", ("procurement_calendar",)),
+}
 DEMO_ADMIN = "admin"
 
 
@@ -67,4 +87,88 @@ async def seed_demo(authorizer: Authorizer) -> list[str]:
                 tenant_id=tenant.id,
             )
             lines.append(f"  management account: {username} / {password}")
+            admin_principal = Principal(account_id, username, AccountKind.tenant_staff, tenant.id)
+            await seed_portal(authorizer, admin_principal, tenant)
     return lines
+
+
+async def seed_portal(authorizer: Authorizer, staff: Principal, tenant: TenantRef) -> None:
+    """Branding, granted plugins and a few published announcements, one a correction."""
+    accent, address, phone, filing, plugins = DEMO_BRANDING[tenant.slug]
+    contact = Contact(address=address, phone=phone, hours="工作日 8:30–17:00")
+    tokens = Branding(
+        display_name=tenant.name, accent=accent, contact=contact, filing_number=filing
+    )
+    await branding.set_tokens(authorizer, staff, tenant, tokens)
+    for name in plugins:  # demo data: granted as if head office had approved a request
+        await TenantPlugin.insert(
+            TenantPlugin(
+                tenant=tenant.id,
+                plugin=name,
+                key=plugin_key(tenant.id, name),
+                settings=DEMO_NOTICES if name == "notices_board" else {},
+                approval_request=0,
+            )
+        )
+    deadline = dt.datetime.now(dt.UTC) + dt.timedelta(days=6)
+    published = []
+    for n, (kind, title, category, method) in enumerate(DEMO_ANNOUNCEMENTS, start=1):
+        draft = AnnouncementDraft(
+            type=AnnouncementType(kind),
+            title=f"{tenant.name.removesuffix('阳光采购服务分平台')}{title}",
+            project_code=f"{tenant.slug.upper()}-2026-{n:03d}",
+            category=category,
+            method=method,
+            region_code=tenant.region_code or "370000",
+            body_html=f"<p>{title}，欢迎符合条件的供应商参加。</p><p>联系电话：{phone}</p>",
+            deadline_at=deadline,
+        )
+        announcement_id = await announcements.create(authorizer, staff, tenant, draft)
+        await announcements.publish(authorizer, staff, tenant, announcement_id)
+        published.append(announcement_id)
+    correction = AnnouncementDraft(
+        type=AnnouncementType.correction,
+        title=f"关于{tenant.slug.upper()}-2026-001 项目的更正公告",
+        project_code=f"{tenant.slug.upper()}-2026-001",
+        category=Category.goods,
+        method=ProcurementMethod.open_tender,
+        region_code=tenant.region_code or "370000",
+        body_html="<p>投标截止时间顺延五日，其余内容不变。</p>",
+        corrects=published[0],
+    )
+    correction_id = await announcements.create(authorizer, staff, tenant, correction)
+    await announcements.publish(authorizer, staff, tenant, correction_id)
+
+
+DEMO_ANNOUNCEMENTS = (
+    ("tender_notice", "办公设备采购项目招标公告", Category.goods, ProcurementMethod.open_tender),
+    (
+        "procurement_notice",
+        "物业管理服务采购公告",
+        Category.services,
+        ProcurementMethod.competitive_consultation,
+    ),
+    ("transfer_notice", "闲置车辆转让公告", Category.goods, ProcurementMethod.other),
+    (
+        "candidate_publicity",
+        "道路维修工程中标候选人公示",
+        Category.works,
+        ProcurementMethod.open_tender,
+    ),
+    (
+        "award_notice",
+        "信息化平台运维服务中标结果公告",
+        Category.services,
+        ProcurementMethod.open_tender,
+    ),
+)
+DEMO_NOTICES = {
+    "heading": "通知公告",
+    "notices": [
+        {"title": "关于系统升级维护的通知", "text": "本周六 22:00 至 24:00 系统升级，暂停服务。"},
+        {
+            "title": "供应商注册指南",
+            "text": "供应商在任一分平台注册一次，即可参与所有分平台的项目。",
+        },
+    ],
+}

@@ -19,5 +19,7 @@ APP_REGISTRY = AppRegistry(
         "core.notifications.piccolo_app",
         "core.approvals.piccolo_app",
         "tenants.piccolo_app",
+        "tenants.announcements.piccolo_app",
+        "plugins.piccolo_app",
     ]
 )

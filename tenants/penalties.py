@@ -33,6 +33,7 @@ from core.tenancy.resolver import TENANT_CACHE
 from core.tenancy.tables import Tenant, TenantState
 from tenants.materials import check_file
 from tenants.tables import Penalty, PenaltyKind
+from themes.cache import PORTAL_CACHE
 
 # Art. 27's seven grounds, by number.
 GROUNDS = {
@@ -209,6 +210,7 @@ async def impose(
         raise
     await authorizer.changed(dom)
     TENANT_CACHE.clear()  # this worker sees the new state at once; others within its TTL
+    await PORTAL_CACHE.invalidate(tenant_id)  # the suspension notice, or its end
     return rows[0]["id"]
 
 
@@ -277,6 +279,7 @@ async def reinstate(
         )
     await authorizer.changed(dom)
     TENANT_CACHE.clear()
+    await PORTAL_CACHE.invalidate(tenant_id)
     return rows[0]["id"]
 
 

@@ -29,6 +29,7 @@ from core.tenancy.tables import Tenant
 from core.tenancy.urls import tenant_url
 from tenants.applications import APPLICATION_TYPE, as_record
 from tenants.tables import Application
+from themes.cache import PORTAL_CACHE
 
 _adapter = PiccoloAdapter()
 
@@ -60,7 +61,7 @@ async def provision(request: dict[str, object], decider: Principal) -> None:
     await Tenant.update(
         {
             Tenant.operator_account: operator_id,
-            Tenant.branding: {"display_name": application.org_name},
+            Tenant.branding: {"tokens": {"display_name": application.org_name}},
         }
     ).where(Tenant.id == tenant.id)
     await _adapter.add_policy(
@@ -93,7 +94,13 @@ async def provision(request: dict[str, object], decider: Principal) -> None:
     )
 
 
-register(ApprovalType(name=APPLICATION_TYPE, on_approved=provision))
+async def _list_on_main_portal(_request: dict[str, object]) -> None:
+    await PORTAL_CACHE.invalidate(None)  # the directory of sub-platforms
+
+
+register(
+    ApprovalType(name=APPLICATION_TYPE, on_approved=provision, after_approved=_list_on_main_portal)
+)
 
 
 async def confirm_operating_unit(

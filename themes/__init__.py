@@ -1,14 +1,45 @@
-"""The uniform portal theme (统一门户风格) shared by the main portal and every sub-site."""
+"""The uniform portal theme (统一门户风格) shared by the main portal and every sub-site.
+
+One Jinja environment per theme. Its loader is fixed at start-up — the theme's templates, then
+each plugin's under its own name — and never depends on the request: a per-request loader in a
+shared environment would leak one tenant's template to another through Jinja's cache. What
+differs between sub-sites is data (tokens), passed to the templates as context.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
+from plugins.registry import CATALOGUE
+from themes.i18n import local, t
+
 UNIFORM = Path(__file__).parent / "uniform"
+STATIC = UNIFORM / "static"
+
+
+def theme_version() -> str:
+    """Changes whenever the stylesheet does, so browsers fetch a theme upgrade at once."""
+    return hashlib.sha256((STATIC / "theme.css").read_bytes()).hexdigest()[:12]
+
+
+def build_environment() -> Environment:
+    plugin_loaders = {name: FileSystemLoader(spec.templates) for name, spec in CATALOGUE.items()}
+    environment = Environment(
+        loader=ChoiceLoader(
+            [FileSystemLoader(UNIFORM / "templates"), PrefixLoader(plugin_loaders)]
+        ),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        auto_reload=False,
+    )
+    environment.globals.update(t=t, theme_version=theme_version())
+    environment.filters["local"] = local
+    return environment
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
-    return TemplateConfig(directory=UNIFORM / "templates", engine=JinjaTemplateEngine)
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(build_environment()))

@@ -45,6 +45,8 @@ class Deficiency(msgspec.Struct, frozen=True):
 class ApprovalType:
     name: str
     on_approved: Callable[[dict[str, object], Principal], Awaitable[None]]
+    # Runs once the approval has committed: for effects outside the database (caches).
+    after_approved: Callable[[dict[str, object]], Awaitable[None]] | None = None
 
 
 TYPES: dict[str, ApprovalType] = {}
@@ -60,6 +62,7 @@ async def submit(
     subject: str,
     submitter: Principal,
     tenant_id: int | None = None,
+    payload: dict[str, object] | None = None,
     context: RequestContext | None = None,
 ) -> int:
     """Open a request (in the caller's transaction); one open request per subject."""
@@ -72,7 +75,11 @@ async def submit(
         raise AlreadyExists("已有待处理的申请 / a request for this is already open")
     rows = await ApprovalRequest.insert(
         ApprovalRequest(
-            type=type, subject=subject, tenant_id=tenant_id, submitter=submitter.account_id
+            type=type,
+            subject=subject,
+            tenant_id=tenant_id,
+            payload=payload or {},
+            submitter=submitter.account_id,
         )
     ).returning(ApprovalRequest.id)
     request_id = rows[0]["id"]
@@ -171,6 +178,9 @@ async def decide(
             tenant_id=request["tenant_id"],
             context=context,
         )
+    after = TYPES[request["type"]].after_approved
+    if new_state is ApprovalState.approved and after is not None:
+        await after(request)
     return new_state
 
 

@@ -19,6 +19,7 @@ class ApprovalState(StrEnum):
 class ApprovalRequest(Table, tablename="approval_request"):
     type = Varchar(length=40, index=True)  # "application", "change_request", …
     subject = Varchar(length=100)  # what is asked about, e.g. "application:12"
+    payload = JSON(default={})  # what exactly is asked for, e.g. a plugin's settings
     tenant_id = Integer(null=True, default=None, index=True)  # the tenant it concerns, if any
     submitter = ForeignKey(references=Account, on_delete=OnDelete.restrict)
     state = Varchar(length=20, choices=ApprovalState, default=ApprovalState.submitted.value)

@@ -84,6 +84,9 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("role", "assign"),
         ("announcement", "manage"),
         ("announcement", "publish"),
+        ("branding", "manage"),
+        ("theme", "request"),
+        ("plugin", "request"),
     ),
     "tenant_staff": (("tenant", "read"), ("announcement", "manage")),
     # market subjects: the same in every domain, held by account kind

@@ -1,0 +1,15 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from tenants.announcements.tables import Announcement, Attachment
+
+HERE = Path(__file__).parent
+
+APP_CONFIG = AppConfig(
+    app_name="announcements",
+    migrations_folder_path=str(HERE / "piccolo_migrations"),
+    table_classes=[Announcement, Attachment],
+    migration_dependencies=["core.tenancy.piccolo_app"],
+    commands=[],
+)
