@@ -16,6 +16,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from core.approvals import service as approvals
 from core.approvals.tables import ApprovalRequest
 from core.authz.guards import main_portal_only, requires, requires_active, signed_in, sub_site_only
+from core.data.columns import json_column
 from core.errors import NotFound
 from core.forms import Multipart
 from core.identity.accounts import create_account
@@ -166,6 +167,7 @@ class ApprovalSummary(msgspec.Struct):
     state: str
     submitter_id: int
     created_at: dt.datetime
+    payload: dict[str, Any]  # what exactly is asked for (a plugin's settings, a customisation)
 
 
 class MaterialLink(msgspec.Struct):
@@ -193,7 +195,13 @@ class DecisionResult(msgspec.Struct):
 
 def _summary(row: dict[str, Any]) -> ApprovalSummary:
     return ApprovalSummary(
-        row["id"], row["type"], row["subject"], row["state"], row["submitter"], row["created_at"]
+        row["id"],
+        row["type"],
+        row["subject"],
+        row["state"],
+        row["submitter"],
+        row["created_at"],
+        json_column(row["payload"], dict),
     )
 
 
