@@ -16,6 +16,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
 
+from admin.requests import RequestPages
 from admin.routes import ReviewPages, TenantPages
 from core import data  # noqa: F401  - sets PICCOLO_CONF before any table is queried
 from core.audit.routes import verify_audit_chain
@@ -41,6 +42,7 @@ from plugins.registry import CATALOGUE
 from plugins.routes import PluginApi
 from tenants.announcements.routes import AnnouncementApi, AnnouncementPages, PublicAnnouncementApi
 from tenants.branding_routes import BrandingApi
+from tenants.console import BrandingPages, ConsolePages
 from tenants.pages import ApplicantPages, OperatorPages
 from tenants.routes import ApplicantApi, NoticeApi, OperatorApi, ReviewApi, SupervisionApi
 from themes import template_config
@@ -122,6 +124,9 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 AnnouncementApi,
                 BrandingApi,
                 PluginApi,
+                ConsolePages,
+                BrandingPages,
+                RequestPages,
                 *(route for spec in CATALOGUE.values() for route in spec.routes),
                 download_object,
                 AuthApi,

@@ -6,7 +6,13 @@ import uuid
 
 from plugins.registry import plugin_key
 from plugins.tables import TenantPlugin
-from tests.isolation.matrix import CrossTenant, NotTenantScoped, World, tenant_admin_of
+from tests.isolation.matrix import (
+    CrossTenant,
+    NotTenantScoped,
+    World,
+    _pages_absent_on_sub_sites,
+    tenant_admin_of,
+)
 from tests.portal.helpers import draft, image
 from tests.tenants.helpers import PDF
 
@@ -213,3 +219,79 @@ PORTAL_CASES: dict[tuple[str, str], CrossTenant | NotTenantScoped] = {
         "the theme's files, alike for every site"
     ),
 }
+
+
+async def _console_pages_of_own_tenant_only(world: World) -> None:
+    _, admin_a = await tenant_admin_of(world, world.tenant_a)
+    _, admin_b = await tenant_admin_of(world, world.tenant_b)
+    try:
+        title = f"甲方工作台草稿{uuid.uuid4().hex[:8]}"
+        draft_id = (
+            await admin_a.post("/api/console/announcements", json=draft(title=title))
+        ).json()["id"]
+        base = f"/console/announcements/{draft_id}"
+        form = {k: str(v) for k, v in draft(title="乙方改写").items() if k != "deadline_at"}
+        files = {"file": ("b.pdf", PDF, "application/pdf")}
+        for method, path, kwargs in (
+            ("GET", base, {}),
+            ("GET", f"/console/announcements/new?corrects={draft_id}", {}),
+            ("POST", base, {"data": form}),
+            ("POST", f"{base}/publish", {}),
+            ("POST", f"{base}/attachments", {"files": files}),
+        ):
+            response = await admin_b.request(method, path, **kwargs)
+            assert response.status_code == 404, (method, path, response.status_code)
+            assert title not in response.text
+        for path in ("/console/announcements", "/console/branding"):
+            response = await admin_b.get(path)
+            assert response.status_code == 200 and title not in response.text, path
+            world.assert_nothing_of(world.tenant_a, response)
+        created = await admin_b.post("/console/announcements", data=form)
+        assert created.status_code == 303  # B's own draft, on B
+        tokens = {"display_name": "乙方工作台名称", "accent": "slate"}
+        assert (await admin_b.post("/console/branding", data=tokens)).status_code == 303
+        logo = {"file": ("b.png", image(size=(64, 64)), "image/png")}
+        assert (await admin_b.post("/console/branding/logo", files=logo)).status_code == 303
+        change = {"layout": "standard", "reason": "乙方的工作台申请"}
+        assert (
+            await admin_b.post("/console/branding/change-request", data=change)
+        ).status_code in (
+            303,
+            409,
+        )
+        plugin = await admin_b.post("/console/branding/plugins/notices_board", data={})
+        assert plugin.status_code in (303, 409)
+        mine = (await admin_a.get("/api/console/announcements")).json()
+        assert next(a for a in mine if a["id"] == draft_id)["title"] == title
+        assert "乙方工作台名称" not in (await admin_a.get("/api/branding")).text
+    finally:
+        await admin_a.aclose()
+        await admin_b.aclose()
+
+
+PORTAL_CASES.update(
+    {
+        route: CrossTenant(_console_pages_of_own_tenant_only)
+        for route in (
+            ("GET", "/console/announcements"),
+            ("POST", "/console/announcements"),
+            ("GET", "/console/announcements/new"),
+            ("GET", "/console/announcements/{announcement_id:int}"),
+            ("POST", "/console/announcements/{announcement_id:int}"),
+            ("POST", "/console/announcements/{announcement_id:int}/publish"),
+            ("POST", "/console/announcements/{announcement_id:int}/attachments"),
+            ("GET", "/console/branding"),
+            ("POST", "/console/branding"),
+            ("POST", "/console/branding/{kind:str}"),
+            ("POST", "/console/branding/change-request"),
+            ("POST", "/console/branding/plugins/{name:str}"),
+        )
+    }
+)
+PORTAL_CASES.update(
+    _pages_absent_on_sub_sites(
+        ("GET", "/admin/requests"),
+        ("GET", "/admin/requests/{request_id:int}"),
+        ("POST", "/admin/requests/{request_id:int}/decision"),
+    )
+)

@@ -1,0 +1,105 @@
+"""Head office's review of tenants' change requests and plugin requests (个性化需求、插件申请).
+
+The same approval mechanism as applications; this page shows exactly what is asked for: the
+customisation as the theme would apply it, or the plugin and its settings.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from admin.routes import DecisionForm, parse_deficiencies
+from core.approvals import service as approvals
+from core.approvals.tables import ApprovalRequest, ApprovalState
+from core.authz.guards import main_portal_only, requires, signed_in
+from core.data.columns import json_column
+from core.errors import DomainError, NotFound
+from core.forms import Form
+from core.identity.routes import context_of
+from core.tenancy.site import Site
+from core.tenancy.tables import Tenant
+from plugins.registry import CATALOGUE
+from plugins.service import PLUGIN_TYPE
+from tenants.branding import CHANGE_REQUEST_TYPE
+
+TYPES = [CHANGE_REQUEST_TYPE, PLUGIN_TYPE]
+
+
+async def _tenant_names() -> dict[int, str]:
+    return {r["id"]: r["name"] for r in await Tenant.select(Tenant.id, Tenant.name)}
+
+
+class RequestPages(Controller):
+    path = "/admin/requests"
+    include_in_schema = False
+    guards = [main_portal_only, requires("approval", "read")]  # noqa: RUF012
+
+    @get("/")
+    async def queue(self, site: NamedDependency[Site]) -> Template:
+        rows = (
+            await ApprovalRequest.select()
+            .where(
+                ApprovalRequest.type.is_in(TYPES)
+                & (ApprovalRequest.state == ApprovalState.submitted.value)
+            )
+            .order_by(ApprovalRequest.id)
+            .limit(500)
+        )
+        return Template(
+            "admin/requests.html",
+            context={"site": site, "rows": rows, "tenants": await _tenant_names()},
+        )
+
+    async def _detail(self, site: Site, request_id: int, error: str | None = None) -> Template:
+        row = (
+            await ApprovalRequest.select()
+            .where((ApprovalRequest.id == request_id) & ApprovalRequest.type.is_in(TYPES))
+            .first()
+        )
+        if row is None:
+            raise NotFound("申请不存在 / no such request")
+        return Template(
+            "admin/request.html",
+            status_code=400 if error else 200,
+            context={
+                "site": site,
+                "row": row,
+                "payload": json_column(row["payload"], dict),
+                "tenant": (await _tenant_names()).get(row["tenant_id"], ""),
+                "history": await approvals.history(request_id),
+                "catalogue": CATALOGUE,
+                "error": error,
+            },
+        )
+
+    @get("/{request_id:int}")
+    async def detail(self, site: NamedDependency[Site], request_id: FromPath[int]) -> Template:
+        return await self._detail(site, request_id)
+
+    @post("/{request_id:int}/decision", status_code=303)
+    async def decide(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        request_id: FromPath[int],
+        data: Annotated[DecisionForm, Form],
+    ) -> Redirect | Template:
+        try:
+            await approvals.decide(
+                request.app.state.authorizer,
+                signed_in(request),
+                request_id,
+                approvals.Decision(data.decision),
+                deficiencies=parse_deficiencies(data.deficiencies),
+                note=data.note,
+                context=context_of(request),
+            )
+        except (DomainError, ValueError) as exc:
+            message = exc.message if isinstance(exc, DomainError) else "请选择决定 / choose"
+            return await self._detail(site, request_id, error=message)
+        return Redirect(f"/admin/requests/{request_id}", status_code=303)

@@ -1,0 +1,463 @@
+"""The tenant staff's console pages (分平台工作台): announcements, branding, plugins.
+
+Server-rendered forms over the same services as the JSON API; they work without JavaScript.
+A refused form is shown again with the reason and what was typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from core.authz.guards import requires, signed_in, sub_site_only
+from core.errors import DomainError
+from core.forms import Form, Multipart
+from core.identity.routes import context_of
+from core.tenancy.registry import TenantRef
+from core.tenancy.site import Site
+from plugins import service as plugin_service
+from plugins.registry import CATALOGUE
+from plugins.service import PluginAction
+from tenants import branding
+from tenants.announcements import service
+from tenants.announcements.service import AnnouncementDraft, announcement_of
+from tenants.announcements.tables import (
+    METHOD_LABELS,
+    TYPE_LABELS,
+    Announcement,
+    AnnouncementType,
+    Attachment,
+    Category,
+)
+from tenants.branding import ChangeRequestBody, ImageKind
+from tenants.branding_routes import branding_view, requests_of
+from themes.i18n import BEIJING
+from themes.palette import PALETTE
+from themes.tokens import Branding, MenuItem, PageBlock
+
+
+class AnnouncementForm(msgspec.Struct):
+    """The form's fields as typed; converted to an :class:`AnnouncementDraft` to be checked."""
+
+    type: str = ""
+    title: str = ""
+    project_code: str = ""
+    category: str = ""
+    method: str = ""
+    region_code: str = ""
+    body_html: str = ""
+    deadline_at: str = ""  # datetime-local, Beijing time
+    corrects: str = ""
+
+    def draft(self) -> AnnouncementDraft:
+        deadline = None
+        if self.deadline_at:
+            try:
+                deadline = dt.datetime.fromisoformat(self.deadline_at).replace(tzinfo=BEIJING)
+            except ValueError:
+                raise DomainError(
+                    "截止时间格式不正确 / the deadline is not a date and time",
+                    detail={"field": "deadline_at"},
+                ) from None
+        values = {
+            **msgspec.structs.asdict(self),
+            "deadline_at": deadline,
+            "corrects": int(self.corrects) if self.corrects.isdigit() else None,
+        }
+        try:
+            return msgspec.convert(values, AnnouncementDraft, strict=False)
+        except msgspec.ValidationError as exc:
+            raise DomainError(f"请检查填写内容 / check the form: {exc}") from None
+
+
+class BrandingForm(msgspec.Struct):
+    display_name: str = ""
+    accent: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    hours: str = ""
+    footer_text: str = ""
+    filing_number: str = ""
+
+
+class ChangeForm(msgspec.Struct):
+    layout: str = "standard"
+    menu_label: str = ""
+    menu_href: str = ""
+    block_title: str = ""
+    block_body: str = ""
+    reason: str = ""
+
+
+@dataclass
+class ImageForm:
+    file: UploadFile
+
+
+def _form_of(row: dict[str, Any]) -> AnnouncementForm:
+    deadline = row["deadline_at"]
+    return AnnouncementForm(
+        type=row["type"],
+        title=row["title"],
+        project_code=row["project_code"],
+        category=row["category"],
+        method=row["method"],
+        region_code=row["region_code"],
+        body_html=row["body_html"],
+        deadline_at=deadline.astimezone(BEIJING).strftime("%Y-%m-%dT%H:%M") if deadline else "",
+        corrects=str(row["corrects"] or ""),
+    )
+
+
+def _choices() -> dict[str, object]:
+    return {"types": TYPE_LABELS, "methods": METHOD_LABELS, "categories": list(Category)}
+
+
+class ConsolePages(Controller):
+    path = "/console"
+    include_in_schema = False
+    guards = [sub_site_only, requires("announcement", "manage")]  # noqa: RUF012
+
+    def _home(self, site: Site, path: str = "/announcements") -> Redirect:
+        return Redirect(f"{site.root_path}/console{path}", status_code=303)
+
+    @get("/announcements")
+    async def announcements(
+        self, site: NamedDependency[Site], tenant: NamedDependency[TenantRef]
+    ) -> Template:
+        rows = (
+            await Announcement.select(
+                Announcement.id,
+                Announcement.type,
+                Announcement.title,
+                Announcement.state,
+                Announcement.published_at,
+                Announcement.updated_at,
+            )
+            .where(Announcement.tenant == tenant.id)
+            .order_by(Announcement.state)
+            .order_by(Announcement.id, ascending=False)
+            .limit(200)
+        )
+        return Template(
+            "console/announcements.html",
+            context={"site": site, "rows": rows, "types": TYPE_LABELS},
+        )
+
+    async def _editor(
+        self,
+        site: Site,
+        form: AnnouncementForm,
+        *,
+        announcement_id: int | None = None,
+        state: str = "draft",
+        error: str | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        files = []
+        if announcement_id is not None:
+            files = await Attachment.select(Attachment.id, Attachment.filename).where(
+                Attachment.announcement == announcement_id
+            )
+        return Template(
+            "console/announcement.html",
+            status_code=status_code,
+            context={
+                "site": site,
+                "form": form,
+                "announcement_id": announcement_id,
+                "state": state,
+                "files": files,
+                "error": error,
+                **_choices(),
+            },
+        )
+
+    @get("/announcements/new")
+    async def new(
+        self,
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        corrects: FromQuery[int | None] = None,
+    ) -> Template:
+        """A blank form; with ``?corrects=<id>`` a correction of that published announcement."""
+        form = AnnouncementForm(region_code=tenant.region_code or "")
+        if corrects is not None:
+            target = await announcement_of(tenant.id, corrects)
+            form = msgspec.structs.replace(
+                _form_of(target),
+                type=AnnouncementType.correction.value,
+                title=f"关于{target['title']}的更正公告",
+                body_html="",
+                corrects=str(corrects),
+            )
+        return await self._editor(site, form)
+
+    @post("/announcements")
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        data: Annotated[AnnouncementForm, Form],
+    ) -> Redirect | Template:
+        try:
+            announcement_id = await service.create(
+                request.app.state.authorizer,
+                signed_in(request),
+                tenant,
+                data.draft(),
+                context_of(request),
+            )
+        except DomainError as exc:
+            return await self._editor(site, data, error=exc.message, status_code=exc.status_code)
+        return self._home(site, f"/announcements/{announcement_id}")
+
+    @get("/announcements/{announcement_id:int}")
+    async def edit(
+        self,
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        announcement_id: FromPath[int],
+    ) -> Template:
+        row = await announcement_of(tenant.id, announcement_id)
+        return await self._editor(
+            site, _form_of(row), announcement_id=announcement_id, state=row["state"]
+        )
+
+    @post("/announcements/{announcement_id:int}")
+    async def update(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        announcement_id: FromPath[int],
+        data: Annotated[AnnouncementForm, Form],
+    ) -> Redirect | Template:
+        try:
+            await service.update(
+                request.app.state.authorizer,
+                signed_in(request),
+                tenant,
+                announcement_id,
+                data.draft(),
+                context_of(request),
+            )
+        except DomainError as exc:
+            return await self._editor(
+                site,
+                data,
+                announcement_id=announcement_id,
+                error=exc.message,
+                status_code=exc.status_code,
+            )
+        return self._home(site, f"/announcements/{announcement_id}")
+
+    @post("/announcements/{announcement_id:int}/publish")
+    async def publish(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        announcement_id: FromPath[int],
+    ) -> Redirect | Template:
+        try:
+            await service.publish(
+                request.app.state.authorizer,
+                signed_in(request),
+                tenant,
+                announcement_id,
+                context_of(request),
+            )
+        except DomainError as exc:
+            row = await announcement_of(tenant.id, announcement_id)
+            return await self._editor(
+                site,
+                _form_of(row),
+                announcement_id=announcement_id,
+                error=exc.message,
+                status_code=exc.status_code,
+            )
+        return self._home(site)
+
+    @post("/announcements/{announcement_id:int}/attachments")
+    async def attach(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        announcement_id: FromPath[int],
+        data: Annotated[ImageForm, Multipart],
+    ) -> Redirect | Template:
+        try:
+            await service.attach(
+                request.app.state.authorizer,
+                signed_in(request),
+                request.app.state.object_storage,
+                tenant,
+                announcement_id,
+                data.file.filename,
+                await data.file.read(),
+                context_of(request),
+            )
+        except DomainError as exc:
+            row = await announcement_of(tenant.id, announcement_id)
+            return await self._editor(
+                site,
+                _form_of(row),
+                announcement_id=announcement_id,
+                error=exc.message,
+                status_code=exc.status_code,
+            )
+        return self._home(site, f"/announcements/{announcement_id}")
+
+
+class BrandingPages(Controller):
+    """品牌与插件: tokens, logo and banner, change requests and plugin requests."""
+
+    path = "/console/branding"
+    include_in_schema = False
+    guards = [sub_site_only, requires("branding", "manage")]  # noqa: RUF012
+
+    async def _page(
+        self, site: Site, tenant: TenantRef, error: str | None = None, status_code: int = 200
+    ) -> Template:
+        return Template(
+            "console/branding.html",
+            status_code=status_code,
+            context={
+                "site": site,
+                "view": await branding_view(tenant),
+                "palette": PALETTE,
+                "plugins": sorted(CATALOGUE.values(), key=lambda p: p.name),
+                "requests": await requests_of(tenant, "change_request", "plugin"),
+                "error": error,
+            },
+        )
+
+    def _back(self, site: Site) -> Redirect:
+        return Redirect(f"{site.root_path}/console/branding", status_code=303)
+
+    @get("/")
+    async def show(
+        self, site: NamedDependency[Site], tenant: NamedDependency[TenantRef]
+    ) -> Template:
+        return await self._page(site, tenant)
+
+    @post("/")
+    async def set_tokens(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        data: Annotated[BrandingForm, Form],
+    ) -> Redirect | Template:
+        values = msgspec.structs.asdict(data)
+        contact = {k: values.pop(k) for k in ("address", "phone", "email", "hours")}
+        try:
+            tokens = msgspec.convert({**values, "contact": contact}, Branding)
+            await branding.set_tokens(
+                request.app.state.authorizer,
+                signed_in(request),
+                tenant,
+                tokens,
+                context_of(request),
+            )
+        except msgspec.ValidationError as exc:
+            return await self._page(site, tenant, f"请检查填写内容 / check the form: {exc}", 400)
+        except DomainError as exc:
+            return await self._page(site, tenant, exc.message, exc.status_code)
+        return self._back(site)
+
+    @post("/{kind:str}")
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        kind: FromPath[ImageKind],
+        data: Annotated[ImageForm, Multipart],
+    ) -> Redirect | Template:
+        try:
+            await branding.upload_image(
+                request.app.state.authorizer,
+                signed_in(request),
+                request.app.state.object_storage,
+                tenant,
+                kind,
+                await data.file.read(),
+                context_of(request),
+            )
+        except DomainError as exc:
+            return await self._page(site, tenant, exc.message, exc.status_code)
+        return self._back(site)
+
+    @post("/change-request")
+    async def request_change(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        data: Annotated[ChangeForm, Form],
+    ) -> Redirect | Template:
+        """The current customisation plus what the form adds, asked for as a whole."""
+        current = (await branding_view(tenant)).custom
+        try:
+            menu = current.menu_items
+            if data.menu_label or data.menu_href:
+                menu = (
+                    *menu,
+                    msgspec.convert({"label": data.menu_label, "href": data.menu_href}, MenuItem),
+                )
+            blocks = current.blocks
+            if data.block_title or data.block_body:
+                block = {"title": data.block_title, "body_html": data.block_body}
+                blocks = (*blocks, msgspec.convert(block, PageBlock))
+            custom = {"menu_items": menu, "blocks": blocks, "layout": data.layout}
+            body = msgspec.convert(
+                {"custom": msgspec.to_builtins(custom), "reason": data.reason}, ChangeRequestBody
+            )
+            await branding.request_change(
+                request.app.state.authorizer, signed_in(request), tenant, body, context_of(request)
+            )
+        except msgspec.ValidationError as exc:
+            return await self._page(site, tenant, f"请检查填写内容 / check the form: {exc}", 400)
+        except DomainError as exc:
+            return await self._page(site, tenant, exc.message, exc.status_code)
+        return self._back(site)
+
+    @post("/plugins/{name:str}")
+    async def request_plugin(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        name: FromPath[str],
+        data: Annotated[dict[str, str], Form],
+    ) -> Redirect | Template:
+        """Enable with the plugin's default settings, or remove (settings change by the API)."""
+        try:
+            action = PluginAction(data.get("action", "enable"))
+            await plugin_service.request_plugin(
+                request.app.state.authorizer,
+                signed_in(request),
+                tenant,
+                name,
+                action,
+                {},
+                context_of(request),
+            )
+        except ValueError:
+            return await self._page(site, tenant, "未知操作 / unknown action", 400)
+        except DomainError as exc:
+            return await self._page(site, tenant, exc.message, exc.status_code)
+        return self._back(site)
