@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import msgspec
 from click import Group
@@ -12,7 +13,12 @@ from litestar import Litestar, Request, Response
 from litestar.config.app import AppConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
 
@@ -36,7 +42,7 @@ from core.stores import Stores
 from core.tenancy.middleware import SiteResolutionMiddleware
 from core.tenancy.resolver import TENANT_CACHE, SiteResolver
 from core.tenancy.routes import get_site
-from core.tenancy.site import provide_site, provide_tenant
+from core.tenancy.site import SCOPE_KEY, provide_site, provide_tenant, site_of
 from plugins import catalogue  # noqa: F401  - registers the shipped plugins, before the theme
 from plugins.registry import CATALOGUE
 from plugins.routes import PluginApi
@@ -47,6 +53,7 @@ from tenants.pages import ApplicantPages, OperatorPages
 from tenants.routes import ApplicantApi, NoticeApi, OperatorApi, ReviewApi, SupervisionApi
 from themes import template_config
 from themes.cache import PORTAL_CACHE
+from themes.portal import PortalErrorPage
 from themes.routes import (
     branding_image,
     choose_language,
@@ -59,8 +66,33 @@ from themes.routes import (
 log = logging.getLogger("sunshine")
 
 
-def domain_error_response(_: Request, exc: DomainError) -> Response[dict[str, object]]:
+def _wants_page(request: Request) -> bool:
+    """A browser asking for a page of a resolved site gets an error page in the theme."""
+    return (
+        SCOPE_KEY in request.scope
+        and not request.url.path.startswith("/api/")
+        and "text/html" in request.headers.get("accept", "")
+    )
+
+
+def _error_page(request: Request, status_code: int, message: str) -> Response[Any]:
+    return PortalErrorPage(request, site_of(request.scope), status_code, message)
+
+
+def domain_error_response(request: Request, exc: DomainError) -> Response[Any]:
+    if _wants_page(request):
+        return _error_page(request, exc.status_code, exc.message)
     return Response({"error": exc.message, "detail": exc.detail}, status_code=exc.status_code)
+
+
+def http_error_response(request: Request, exc: HTTPException) -> Response[Any]:
+    """Litestar's own 403 and 404 (guards, unknown paths): a page for browsers, else its JSON."""
+    if _wants_page(request):
+        message = {404: "页面不存在 / page not found"}.get(exc.status_code, str(exc.detail))
+        return _error_page(request, exc.status_code, message)
+    return Response(
+        {"status_code": exc.status_code, "detail": exc.detail}, status_code=exc.status_code
+    )
 
 
 def validation_error_response(_: Request, exc: msgspec.ValidationError) -> Response[dict[str, str]]:
@@ -160,6 +192,8 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
         app_config.exception_handlers[DomainError] = domain_error_response
         app_config.exception_handlers[msgspec.ValidationError] = validation_error_response
         app_config.exception_handlers[NotAuthorizedException] = not_signed_in
+        app_config.exception_handlers[NotFoundException] = http_error_response
+        app_config.exception_handlers[PermissionDeniedException] = http_error_response
         app_config.template_config = template_config()
         app_config.openapi_config = OpenAPIConfig(
             title="Sunshine — 阳光采购服务平台", version="0.1.0", path="/schema"

@@ -6,6 +6,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash infra/bootstrap.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+# The browser tests (tests/browser) drive Debian's headless Chromium; we run as root.
+# A CJK font, so that its screenshots show the Chinese text.
+if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]] || ! fc-list :lang=zh | grep -q .; then
+  install_chromium() {
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver fonts-wqy-microhei
+  }
+  install_chromium || { apt-get update -q && install_chromium; }
+fi
 
 echo "== suite on the embedded default (SQLite, memory store, local objects)"
 env -u DATABASE_URL -u REDIS_URL -u S3_BUCKET -u S3_ENDPOINT_URL -u S3_ACCESS_KEY_ID \

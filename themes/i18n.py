@@ -39,6 +39,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "list.title": ("交易公告", "Announcements"),
     "list.type": ("公告类型", "Type"),
+    "list.heading": ("公告标题", "Title"),
     "list.category": ("项目类别", "Category"),
     "list.from": ("发布日期自", "Published from"),
     "list.to": ("至", "to"),

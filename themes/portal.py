@@ -122,11 +122,14 @@ async def portal_page(
     key: str,
     context: dict[str, object] | None = None,
     build: Callable[[Portal], Awaitable[dict[str, object]]] | None = None,
+    *,
+    cache: bool = True,
 ) -> Response[bytes]:
     """A public portal page of ``site``, from the page cache or rendered into it.
 
     ``key`` names the page within the site (the caller normalises any query into it); ``build``
-    is an optional coroutine function of the :class:`Portal` giving more context.
+    is an optional coroutine function of the :class:`Portal` giving more context. Pages whose
+    keys a visitor can vary without bound (free-text searches) pass ``cache=False``.
     """
     locale = locale_of(request)
 
@@ -144,5 +147,40 @@ async def portal_page(
         engine = request.app.template_engine
         return engine.get_template(template).render(**values).encode()  # type: ignore[union-attr]
 
-    body = await PORTAL_CACHE.page(site, f"{locale}:{key}", render)
+    body = await PORTAL_CACHE.page(site, f"{locale}:{key}", render) if cache else await render()
     return Response(body, media_type="text/html; charset=utf-8")
+
+
+class PortalErrorPage(Response[bytes]):
+    """An error page in the site's own branding.
+
+    Litestar's exception handlers are synchronous, and the branding is read from the database,
+    so the page is rendered when the response is sent rather than when it is made.
+    """
+
+    def __init__(self, request: Request[Any, Any, Any], site: Site, status_code: int, message: str):
+        super().__init__(b"", status_code=status_code, media_type="text/html; charset=utf-8")
+        self._request, self._site, self._message = request, site, message
+
+    def to_asgi_response(self, *args: Any, **kwargs: Any) -> Any:
+        async def send_page(scope: Any, receive: Any, send: Any) -> None:
+            locale = locale_of(self._request)
+            try:
+                portal: Portal | None = await load_portal(self._site, locale)
+            except Exception:  # the database is down: the page without the branding
+                portal = None
+            values: dict[str, object] = {
+                "site": self._site,
+                "locale": locale,
+                "message": self._message,
+                "status_code": self.status_code,
+                "request_path": "/",
+            }
+            if portal is not None:
+                values["portal"] = portal
+            engine = self._request.app.template_engine
+            body = engine.get_template("error.html").render(**values).encode()  # type: ignore[union-attr]
+            page = Response(body, status_code=self.status_code, media_type=self.media_type)
+            await page.to_asgi_response(*args, **kwargs)(scope, receive, send)
+
+        return send_page

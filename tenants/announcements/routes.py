@@ -86,7 +86,12 @@ class AnnouncementPages(Controller):
                 **_labels(),
             }
 
-        return await portal_page(request, site, "announcements/list.html", key, build=build)
+        # Keyword and date searches are rendered afresh: cached, every distinct search would
+        # stay in the store for its TTL, which a visitor could use to fill it.
+        bounded = not (filters.keyword or filters.published_from or filters.published_to)
+        return await portal_page(
+            request, site, "announcements/list.html", key, build=build, cache=bounded
+        )
 
     async def _detail_page(
         self, request: Request[Any, Any, Any], site: Site, announcement_id: int, template: str

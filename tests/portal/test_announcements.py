@@ -234,3 +234,18 @@ async def test_list_filters_and_pages(app: Litestar, sites: tuple[Site, Site]) -
             "/api/announcements", params={"tenant": b.tenant.slug, "keyword": "公告"}
         )
         assert {i["tenant_slug"] for i in only_b.json()["items"]} == {b.tenant.slug}
+
+
+@pytest.mark.asyncio
+async def test_browsers_get_error_pages_in_the_theme_and_the_api_json(
+    sites: tuple[Site, Site],
+) -> None:
+    a, _ = sites
+    html = {"accept": "text/html,application/xhtml+xml"}
+    for path in ("/announcements/999999999", "/no-such-page", "/calendar"):
+        page = await a.public.get(path, headers=html)
+        assert page.status_code == 404, path
+        assert page.headers["content-type"].startswith("text/html"), path
+        assert a.tenant.name in page.text and "site-header" in page.text, path
+    api = await a.public.get("/api/announcements/999999999", headers=html)
+    assert api.status_code == 404 and api.json()["error"].startswith("公告不存在")
