@@ -7,6 +7,7 @@ to the real service, independently of the others.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
@@ -81,6 +82,7 @@ class Settings:
     audit_hash: Literal["sm3", "sha256"]
     security: SecuritySettings
     mail: MailSettings
+    data_key: bytes  # SM4 key of encrypted fields (core.crypto), 16 bytes
 
     @property
     def development(self) -> bool:
@@ -210,6 +212,21 @@ def _secret_key(env: Mapping[str, str], environment: Environment, data_dir: Path
         ) from exc
 
 
+def _data_key(env: Mapping[str, str], environment: Environment, secret_key: str) -> bytes:
+    """``SUNSHINE_DATA_KEY``: 32 hex digits. Development derives one from the secret key."""
+    if raw := env.get("SUNSHINE_DATA_KEY", "").strip():
+        try:
+            key = bytes.fromhex(raw)
+        except ValueError:
+            key = b""
+        if len(key) != 16:
+            raise ConfigError("SUNSHINE_DATA_KEY", "must be 32 hexadecimal digits (an SM4 key)")
+        return key
+    if environment == "production":
+        raise ConfigError("SUNSHINE_DATA_KEY", "is required in production")
+    return hashlib.sha256(b"sunshine data key\0" + secret_key.encode()).digest()[:16]
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Build settings from a mapping (``os.environ`` in the app; a dict in tests)."""
     environment = _choice(env, "SUNSHINE_ENV", ("development", "production"))
@@ -219,9 +236,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         raise ConfigError("SUNSHINE_BASE_DOMAIN", f"must be a bare host name, got {base_domain!r}")
     raw_db = env.get("DATABASE_URL", "").strip()
     raw_redis = env.get("REDIS_URL", "").strip()
+    secret_key = _secret_key(env, environment, data_dir)  # type: ignore[arg-type]
     return Settings(
         environment=environment,  # type: ignore[arg-type]  # checked above
-        secret_key=_secret_key(env, environment, data_dir),  # type: ignore[arg-type]
+        secret_key=secret_key,
         base_domain=base_domain,
         data_dir=data_dir,
         host=env.get("SUNSHINE_HOST", "127.0.0.1"),
@@ -241,6 +259,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             sender=env.get("SUNSHINE_MAIL_FROM") or "noreply@localhost",
             starttls=_flag(env, "SUNSHINE_SMTP_STARTTLS"),
         ),
+        data_key=_data_key(env, environment, secret_key),  # type: ignore[arg-type]
     )
 
 

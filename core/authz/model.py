@@ -76,6 +76,14 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "hq_supervisor": (("tenant", "read"), ("tenant", "penalize"), ("approval", "read")),
     "hq_ops": (("security", "manage"), ("account", "unlock"), ("session", "end")),
+    # the shared libraries' managers (库管理员): review registrations, see secret fields
+    "hq_library": (
+        ("library", "read"),
+        ("library", "manage"),
+        ("library", "read_secret"),
+        ("approval:supplier_registration", "decide"),
+        ("approval", "read"),
+    ),
     "hq_auditor": (("audit", "read"), ("audit", "verify")),
     # tenant operators (domain t<id>)
     "tenant_admin": (
@@ -99,7 +107,9 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
     # read only, across the tenants of its region
     "regulator": (("tenant", "read"), ("announcement", "read"), ("approval", "read")),
 }
-HQ_ROLES = frozenset({"hq_admin", "hq_reviewer", "hq_supervisor", "hq_ops", "hq_auditor"})
+HQ_ROLES = frozenset(
+    {"hq_admin", "hq_reviewer", "hq_supervisor", "hq_ops", "hq_auditor", "hq_library"}
+)
 TENANT_ROLES = frozenset({"tenant_admin", "tenant_staff"})
 SUBJECT_ROLES = frozenset({"supplier", "agency", "expert", "applicant"})
 REGION_ROLES = frozenset({"regulator", "hq_supervisor"})  # may be granted for a region

@@ -92,7 +92,8 @@ async def _branding_of_own_tenant_only(world: World) -> None:
     _, admin_b = await tenant_admin_of(world, world.tenant_b)
     marker = f"甲方品牌{uuid.uuid4().hex[:6]}"
     try:
-        tokens = {"display_name": marker, "accent": "forest"}
+        # The marker goes in the footer: other tests expect the tenants' own names on their pages.
+        tokens = {"display_name": world.tenant_a.name, "accent": "forest", "footer_text": marker}
         assert (await admin_a.put("/api/branding", json=tokens)).status_code == 204
         logo = {"file": ("a.png", image(), "image/png")}
         assert (await admin_a.put("/api/branding/logo", files=logo)).status_code == 200
@@ -103,13 +104,13 @@ async def _branding_of_own_tenant_only(world: World) -> None:
             response = await admin_b.get(path)
             assert response.status_code == 200 and marker not in response.text, path
             world.assert_nothing_of(world.tenant_a, response)
-        own_b = {"display_name": "乙方自己的名称", "accent": "slate"}
+        own_b = {"display_name": world.tenant_b.name, "accent": "slate", "footer_text": "乙方页脚"}
         assert (await admin_b.put("/api/branding", json=own_b)).status_code == 204
         b_logo = {"file": ("b.png", image(size=(64, 64)), "image/png")}
         assert (await admin_b.put("/api/branding/logo", files=b_logo)).status_code == 200
         assert (await world.client_a.get("/branding/logo")).content == image()
         assert (await world.client_b.get("/branding/logo")).content == image(size=(64, 64))
-        assert (await admin_a.get("/api/branding")).json()["tokens"]["display_name"] == marker
+        assert (await admin_a.get("/api/branding")).json()["tokens"]["footer_text"] == marker
         requests_b = await admin_b.post(
             "/api/branding/change-requests", json={**change, "reason": "乙方的申请"}
         )
@@ -248,7 +249,11 @@ async def _console_pages_of_own_tenant_only(world: World) -> None:
             world.assert_nothing_of(world.tenant_a, response)
         created = await admin_b.post("/console/announcements", data=form)
         assert created.status_code == 303  # B's own draft, on B
-        tokens = {"display_name": "乙方工作台名称", "accent": "slate"}
+        tokens = {
+            "display_name": world.tenant_b.name,
+            "accent": "slate",
+            "footer_text": "乙方工作台",
+        }
         assert (await admin_b.post("/console/branding", data=tokens)).status_code == 303
         logo = {"file": ("b.png", image(size=(64, 64)), "image/png")}
         assert (await admin_b.post("/console/branding/logo", files=logo)).status_code == 303
@@ -259,7 +264,7 @@ async def _console_pages_of_own_tenant_only(world: World) -> None:
         assert plugin.status_code in (303, 409)
         mine = (await admin_a.get("/api/console/announcements")).json()
         assert next(a for a in mine if a["id"] == draft_id)["title"] == title
-        assert "乙方工作台名称" not in (await admin_a.get("/api/branding")).text
+        assert "乙方工作台" not in (await admin_a.get("/api/branding")).text
     finally:
         await admin_a.aclose()
         await admin_b.aclose()
