@@ -34,6 +34,12 @@ from core.health import HealthController
 from core.identity.routes import AuthApi, AuthPages, TotpPages, not_signed_in
 from core.identity.sessions import SessionMiddleware
 from core.identity.staff_routes import StaffApi
+from core.libraries.commodities.routes import CommodityApi
+from core.libraries.download_routes import DownloadApi
+from core.libraries.experts.routes import ExpertLibraryApi, ExpertPages
+from core.libraries.import_routes import ImportApi, ImportPages
+from core.libraries.pages import SupplierPages, credit_notices
+from core.libraries.subjects.routes import CreditApi, RegistrationApi, SubjectApi
 from core.notifications.service import MailDelivery
 from core.settings import get_settings
 from core.storage import build_object_storage
@@ -43,10 +49,17 @@ from core.tenancy.middleware import SiteResolutionMiddleware
 from core.tenancy.resolver import TENANT_CACHE, SiteResolver
 from core.tenancy.routes import get_site
 from core.tenancy.site import SCOPE_KEY, provide_site, provide_tenant, site_of
+from core.timing import server_timing
 from plugins import catalogue  # noqa: F401  - registers the shipped plugins, before the theme
 from plugins.registry import CATALOGUE
 from plugins.routes import PluginApi
-from tenants.announcements.routes import AnnouncementApi, AnnouncementPages, PublicAnnouncementApi
+from tenants.announcements.routes import (
+    AnnouncementApi,
+    AnnouncementPages,
+    ParticipationApi,
+    PublicAnnouncementApi,
+    list_participations,
+)
 from tenants.branding_routes import BrandingApi
 from tenants.console import BrandingPages, ConsolePages
 from tenants.pages import ApplicantPages, OperatorPages
@@ -154,6 +167,19 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 AnnouncementPages,
                 PublicAnnouncementApi,
                 AnnouncementApi,
+                ParticipationApi,
+                list_participations,
+                RegistrationApi,
+                SubjectApi,
+                CreditApi,
+                DownloadApi,
+                ImportApi,
+                ImportPages,
+                CommodityApi,
+                SupplierPages,
+                credit_notices,
+                ExpertLibraryApi,
+                ExpertPages,
                 BrandingApi,
                 PluginApi,
                 ConsolePages,
@@ -213,5 +239,5 @@ def create_app() -> Litestar:
     resolver = SiteResolver(
         settings.base_domain, development=settings.development, cache=TENANT_CACHE
     )
-    app.asgi_handler = SiteResolutionMiddleware(app.asgi_handler, resolver)
+    app.asgi_handler = server_timing(SiteResolutionMiddleware(app.asgi_handler, resolver))
     return app

@@ -11,6 +11,7 @@ import secrets
 
 from core.authz.authorizer import Authorizer
 from core.authz.policies import grant_first_admin, grant_role
+from core.demo_libraries import seed_libraries
 from core.identity.accounts import create_account
 from core.identity.principal import Principal
 from core.identity.tables import Account, AccountKind
@@ -89,6 +90,7 @@ async def seed_demo(authorizer: Authorizer) -> list[str]:
             lines.append(f"  management account: {username} / {password}")
             admin_principal = Principal(account_id, username, AccountKind.tenant_staff, tenant.id)
             await seed_portal(authorizer, admin_principal, tenant)
+    lines.extend(await seed_libraries(authorizer, hq_admin, password))
     return lines
 
 

@@ -24,6 +24,13 @@ async def test_liveness(main_client: httpx.AsyncClient) -> None:
 
 
 @pytest.mark.asyncio
+async def test_every_response_says_how_long_the_server_took(main_client: httpx.AsyncClient) -> None:
+    for path in ("/healthz", "/", "/no-such-page"):
+        timing = (await main_client.get(path)).headers["server-timing"]
+        assert timing.startswith("app;dur=") and float(timing.split("=")[1]) >= 0, path
+
+
+@pytest.mark.asyncio
 async def test_readiness_reports_each_part(main_client: httpx.AsyncClient) -> None:
     response = await main_client.get("/readyz")
     assert response.status_code == 200

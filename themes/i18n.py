@@ -24,6 +24,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.suppliers": ("供应商入口", "Suppliers"),
     "nav.notices": ("通知公告", "Notices"),
     "nav.contact": ("联系我们", "Contact"),
+    "nav.credit": ("信用公示", "Credit notices"),
     "nav.sub_platforms": ("分平台", "Sub-platforms"),
     "nav.sign_in": ("登录", "Sign in"),
     "nav.skip": ("跳到正文", "Skip to content"),

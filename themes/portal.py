@@ -69,7 +69,8 @@ class Portal:
         ]
         if self.site.is_main_portal:
             entries.append((translate("nav.sub_platforms", t), self.href("/sub-platforms")))
-        entries.append((translate("nav.suppliers", t), self.href("/login")))
+            entries.append((translate("nav.credit", t), self.href("/credit-notices")))
+        entries.append((translate("nav.suppliers", t), self.href("/suppliers")))
         for granted in self.plugins:
             for entry in granted.spec.nav:
                 entries.append((entry.label[1 if t == "en" else 0], self.href(entry.path)))

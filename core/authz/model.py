@@ -63,6 +63,9 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
     # head office (domain hq, or a tenant's domain through a region grant)
     "hq_admin": (
         ("hq.account", "manage"),
+        ("approval:data_download", "decide"),
+        ("approval", "read"),
+        ("library", "read"),
         ("role", "assign"),
         ("tenant", "read"),
         ("tenant", "reinstate"),
@@ -81,7 +84,8 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("library", "read"),
         ("library", "manage"),
         ("library", "read_secret"),
-        ("approval:supplier_registration", "decide"),
+        ("library", "download"),
+        ("approval:subject_registration", "decide"),
         ("approval", "read"),
     ),
     "hq_auditor": (("audit", "read"), ("audit", "verify")),
@@ -95,8 +99,16 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("branding", "manage"),
         ("theme", "request"),
         ("plugin", "request"),
+        ("library", "read"),
+        ("library", "annotate"),
+        ("library", "download"),
     ),
-    "tenant_staff": (("tenant", "read"), ("announcement", "manage")),
+    "tenant_staff": (
+        ("tenant", "read"),
+        ("announcement", "manage"),
+        ("library", "read"),
+        ("library", "annotate"),
+    ),
     # market subjects: the same in every domain, held by account kind
     "supplier": (("participation", "create"), ("profile", "manage")),
     "agency": (("participation", "create"), ("profile", "manage")),
@@ -105,7 +117,12 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
     # the operator's account between provisioning and confirming its operating unit
     "tenant_operator": (("tenant", "read"), ("operating_unit", "confirm")),
     # read only, across the tenants of its region
-    "regulator": (("tenant", "read"), ("announcement", "read"), ("approval", "read")),
+    "regulator": (
+        ("tenant", "read"),
+        ("announcement", "read"),
+        ("approval", "read"),
+        ("library", "read"),
+    ),
 }
 HQ_ROLES = frozenset(
     {"hq_admin", "hq_reviewer", "hq_supervisor", "hq_ops", "hq_auditor", "hq_library"}

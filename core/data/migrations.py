@@ -18,7 +18,9 @@ async def migrate() -> None:
     if not result.success:
         raise MigrationFailed(f"migrations failed: {result.message}")
     from core.authz.policies import sync_role_catalogue
+    from core.libraries.experts.specialties import sync_specialties
     from core.tenancy.regions import sync_regions
 
     await sync_regions()
+    await sync_specialties()
     await sync_role_catalogue()

@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from core.authz.guards import requires, signed_in, sub_site_only
+from core.authz.guards import requires, requires_active, signed_in, sub_site_only
 from core.errors import DomainError
 from core.forms import Multipart
 from core.identity.routes import context_of
@@ -24,7 +24,7 @@ from core.storage.routes import SAFE_HEADERS
 from core.tenancy.regions import region_name
 from core.tenancy.registry import TenantRef, list_tenants
 from core.tenancy.site import Site
-from tenants.announcements import queries, service
+from tenants.announcements import participation, queries, service
 from tenants.announcements.queries import LISTED_STATES, Detail, Filters, Page
 from tenants.announcements.service import AnnouncementDraft
 from tenants.announcements.tables import (
@@ -33,6 +33,7 @@ from tenants.announcements.tables import (
     Announcement,
     AnnouncementType,
     Category,
+    Participation,
 )
 from themes.portal import Portal, portal_page
 
@@ -298,3 +299,57 @@ class AnnouncementApi(Controller):
             context_of(request),
         )
         return Created(attachment_id)
+
+
+class ParticipationView(msgspec.Struct):
+    id: int
+    subject_id: int
+    name: str
+    credit_code: str
+    created_at: dt.datetime
+
+
+class ParticipationApi(Controller):
+    """报名: suppliers take part in this sub-platform's announced procurements."""
+
+    path = "/api/announcements/{announcement_id:int}/participations"
+    tags = ["announcements"]  # noqa: RUF012
+    guards = [sub_site_only, requires_active]  # noqa: RUF012
+
+    @post("/", operation_id="takePart", status_code=201)
+    async def take_part(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantRef],
+        announcement_id: FromPath[int],
+    ) -> Created:
+        """Refused before review passes and while a blacklist record is in force."""
+        participation_id = await participation.take_part(
+            request.app.state.authorizer,
+            signed_in(request),
+            tenant,
+            announcement_id,
+            context_of(request),
+        )
+        return Created(participation_id)
+
+
+@get(
+    "/api/console/announcements/{announcement_id:int}/participations",
+    operation_id="listParticipations",
+    tags=["announcements"],
+    guards=[sub_site_only, requires("announcement", "manage")],
+)
+async def list_participations(
+    tenant: NamedDependency[TenantRef], announcement_id: FromPath[int]
+) -> list[ParticipationView]:
+    """Who has taken part in the tenant's announcement."""
+    await service.announcement_of(tenant.id, announcement_id)
+    rows = await Participation.select(
+        Participation.id,
+        Participation.subject.id.as_alias("subject_id"),
+        Participation.subject.name.as_alias("name"),
+        Participation.subject.credit_code.as_alias("credit_code"),
+        Participation.created_at,
+    ).where((Participation.announcement == announcement_id) & (Participation.tenant == tenant.id))
+    return [msgspec.convert(r, ParticipationView) for r in rows]

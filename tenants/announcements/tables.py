@@ -16,6 +16,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
+from core.libraries.subjects.tables import Subject
 from core.tenancy.tables import Tenant
 
 
@@ -111,3 +112,13 @@ class Attachment(Table, tablename="announcement_attachment"):
     size = Integer()
     object_key = Varchar(length=500, unique=True)
     uploaded_at = Timestamptz(default=TimestamptzNow())
+
+
+class Participation(Table, tablename="participation"):
+    """报名: a supplier of the shared library taking part in an announced procurement."""
+
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    announcement = ForeignKey(references=Announcement, on_delete=OnDelete.restrict, index=True)
+    subject = ForeignKey(references=Subject, on_delete=OnDelete.restrict, index=True)
+    key = Varchar(length=40, unique=True)  # "<announcement>:<subject>": once per supplier
+    created_at = Timestamptz(default=TimestamptzNow())

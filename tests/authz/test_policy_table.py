@@ -42,7 +42,7 @@ async def people(app: Litestar) -> People:
     admin = await new_account(AccountKind.hq_staff)
     await grant_first_admin(authorizer, admin.account_id, command="test")
     by_role = {"hq_admin": admin}
-    for role in ("hq_reviewer", "hq_ops", "hq_auditor"):
+    for role in ("hq_reviewer", "hq_ops", "hq_auditor", "hq_library"):
         by_role[role] = await new_account(AccountKind.hq_staff)
         await grant_role(authorizer, admin, account_id=by_role[role].account_id, role=role)
     by_role["hq_supervisor"] = await new_account(AccountKind.hq_staff)
@@ -97,6 +97,12 @@ TABLE: dict[tuple[str, str, str], tuple[bool, bool, bool]] = {
     ("hq_ops", "audit", "read"): (False, False, False),
     ("hq_auditor", "audit", "verify"): (False, False, True),
     ("hq_auditor", "role", "assign"): (False, False, False),
+    ("hq_library", "library", "read_secret"): (False, False, True),
+    ("hq_library", "approval:subject_registration", "decide"): (False, False, True),
+    ("hq_library", "approval:data_download", "decide"): (False, False, False),
+    ("hq_library", "tenant", "penalize"): (False, False, False),
+    ("hq_admin", "approval:data_download", "decide"): (False, False, True),
+    ("hq_admin", "library", "read_secret"): (False, False, False),
     ("regulator", "tenant", "read"): (True, False, False),
     ("regulator", "announcement", "read"): (True, False, False),
     ("regulator", "announcement", "manage"): (False, False, False),
@@ -105,6 +111,11 @@ TABLE: dict[tuple[str, str, str], tuple[bool, bool, bool]] = {
     ("tenant_admin", "role", "assign"): (True, False, False),
     ("tenant_admin", "announcement", "publish"): (True, False, False),
     ("tenant_admin", "tenant", "penalize"): (False, False, False),
+    ("tenant_admin", "branding", "manage"): (True, False, False),
+    ("tenant_admin", "plugin", "request"): (True, False, False),
+    ("tenant_admin", "library", "read_secret"): (False, False, False),
+    ("tenant_staff", "branding", "manage"): (False, False, False),
+    ("tenant_staff", "library", "annotate"): (True, False, False),
     ("tenant_staff", "announcement", "manage"): (True, False, False),
     ("tenant_staff", "announcement", "publish"): (False, False, False),
     ("tenant_staff", "staff", "manage"): (False, False, False),
@@ -121,6 +132,7 @@ SUSPENDED: dict[tuple[str, str, str], bool] = {
     ("tenant_admin", "staff", "manage"): False,
     ("tenant_admin", "announcement", "publish"): False,
     ("tenant_staff", "announcement", "manage"): False,
+    ("tenant_admin", "branding", "manage"): False,
     ("supplier", "participation", "create"): False,
     ("regulator", "tenant", "read"): True,
     ("hq_supervisor", "tenant", "penalize"): True,

@@ -15,7 +15,7 @@ from core.identity.principal import Principal
 from core.identity.tables import AccountKind
 from core.tenancy.registry import TenantRef, register_tenant
 from core.tenancy.tables import TenantKind
-from tests.conftest import BASE_DOMAIN, client_for, new_account, sign_in, unique_slug
+from tests.conftest import BASE_DOMAIN, client_for, new_account, sign_in, unique_slug, with_csrf
 
 
 @dataclass
@@ -41,7 +41,8 @@ async def new_site(app: Litestar, name: str, hq: Principal | None = None) -> Sit
     host = f"{tenant.slug}.{BASE_DOMAIN}"
     client = client_for(app, host)
     assert (await sign_in(client, admin.username)).status_code == 200
-    return Site(tenant, admin, client, client_for(app, host))
+    public = await with_csrf(client_for(app, host))  # may post, as a visitor's browser does
+    return Site(tenant, admin, client, public)
 
 
 async def close(*sites: Site) -> None:

@@ -1,0 +1,1 @@
+"""Shared subject libraries (共享主体库): suppliers, agencies, experts, commodities."""

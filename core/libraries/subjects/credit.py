@@ -1,0 +1,202 @@
+"""Credit records (信用记录): commendations, penalties and blacklists of library subjects.
+
+A record is a decision some authority has taken (a finance department, a court, head office);
+the library's managers enter it with its legal basis, authority and period. While a blacklist
+record is in force its subject is refused new participation on every sub-platform. Penalties and
+blacklists are published as credit notices (信用公示) on the main portal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import msgspec
+
+from core.audit.chain import RequestContext, record
+from core.authz.authorizer import Authorizer
+from core.authz.model import HQ
+from core.authz.policies import authorize
+from core.data.engine import write_transaction
+from core.errors import DomainError, NotFound
+from core.identity.principal import Principal
+from core.libraries.subjects.tables import CreditKind, CreditRecord, Subject
+from themes.cache import PORTAL_CACHE
+
+PUBLISHED_KINDS = (CreditKind.penalty.value, CreditKind.blacklist.value)
+
+
+class CreditForm(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    kind: CreditKind
+    source: Annotated[str, msgspec.Meta(min_length=2, max_length=100)]
+    legal_basis: Annotated[str, msgspec.Meta(min_length=2, max_length=300)]
+    authority: Annotated[str, msgspec.Meta(min_length=2, max_length=100)]
+    summary: Annotated[str, msgspec.Meta(min_length=2, max_length=2000)]
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+
+
+class CreditView(msgspec.Struct, frozen=True):
+    id: int
+    kind: CreditKind
+    source: str
+    legal_basis: str
+    authority: str
+    summary: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    lifted_at: dt.datetime | None
+    in_force: bool
+
+
+class CreditNotice(msgspec.Struct, frozen=True):
+    """信用公示: what the main portal publishes of a penalty or blacklist record."""
+
+    id: int
+    subject_name: str
+    credit_code: str
+    kind: CreditKind
+    legal_basis: str
+    authority: str
+    summary: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    lifted: bool
+
+
+def _in_force(row: dict[str, object], today: dt.date) -> bool:
+    ends_on = row["ends_on"]
+    return (
+        row["lifted_at"] is None
+        and row["starts_on"] <= today  # type: ignore[operator]
+        and (ends_on is None or today <= ends_on)  # type: ignore[operator]
+    )
+
+
+async def add_record(
+    authorizer: Authorizer,
+    principal: Principal,
+    subject_id: int,
+    form: CreditForm,
+    context: RequestContext | None = None,
+) -> int:
+    await authorize(authorizer, principal, HQ, "library", "manage")
+    if form.ends_on is not None and form.ends_on < form.starts_on:
+        raise DomainError(
+            "结束日期早于开始日期 / the period ends before it starts", detail={"field": "ends_on"}
+        )
+    async with write_transaction():
+        if not await Subject.exists().where(Subject.id == subject_id):
+            raise NotFound("主体不存在 / no such subject")
+        rows = await CreditRecord.insert(
+            CreditRecord(
+                subject=subject_id, created_by=principal.account_id, **msgspec.structs.asdict(form)
+            )
+        ).returning(CreditRecord.id)
+        record_id = int(rows[0]["id"])
+        await record(
+            actor=principal.actor,
+            action=f"library.credit.{form.kind.value}",
+            object=f"subject:{subject_id}",
+            context=context,
+        )
+    await PORTAL_CACHE.invalidate(None)  # the credit notices
+    return record_id
+
+
+async def lift(
+    authorizer: Authorizer,
+    principal: Principal,
+    record_id: int,
+    reason: str,
+    context: RequestContext | None = None,
+) -> None:
+    """End a record early (信用修复); it stays in the history, marked lifted."""
+    await authorize(authorizer, principal, HQ, "library", "manage")
+    if not reason.strip():
+        raise DomainError("请说明理由 / give the reason", detail={"field": "reason"})
+    async with write_transaction():
+        row = await CreditRecord.select().where(CreditRecord.id == record_id).first()
+        if row is None:
+            raise NotFound("信用记录不存在 / no such credit record")
+        if row["lifted_at"] is not None:
+            return  # lifted already: a retry changes nothing
+        await CreditRecord.update(
+            {CreditRecord.lifted_at: dt.datetime.now(dt.UTC), CreditRecord.lift_reason: reason}
+        ).where(CreditRecord.id == record_id)
+        await record(
+            actor=principal.actor,
+            action="library.credit.lift",
+            object=f"subject:{row['subject']}",
+            context=context,
+        )
+    await PORTAL_CACHE.invalidate(None)
+
+
+async def records_of(subject_id: int) -> list[CreditView]:
+    today = dt.date.today()
+    rows = (
+        await CreditRecord.select()
+        .where(CreditRecord.subject == subject_id)
+        .order_by(CreditRecord.starts_on, ascending=False)
+    )
+    return [
+        CreditView(
+            r["id"],
+            CreditKind(r["kind"]),
+            r["source"],
+            r["legal_basis"],
+            r["authority"],
+            r["summary"],
+            r["starts_on"],
+            r["ends_on"],
+            r["lifted_at"],
+            _in_force(r, today),
+        )
+        for r in rows
+    ]
+
+
+async def blacklisted(subject_id: int) -> CreditView | None:
+    """The blacklist record in force against the subject today, if any."""
+    for view in await records_of(subject_id):
+        if view.kind is CreditKind.blacklist and view.in_force:
+            return view
+    return None
+
+
+async def notices(page: int, per_page: int = 20) -> tuple[list[CreditNotice], bool]:
+    rows = (
+        await CreditRecord.select(
+            CreditRecord.id,
+            CreditRecord.subject.name.as_alias("subject_name"),
+            CreditRecord.subject.credit_code.as_alias("credit_code"),
+            CreditRecord.kind,
+            CreditRecord.legal_basis,
+            CreditRecord.authority,
+            CreditRecord.summary,
+            CreditRecord.starts_on,
+            CreditRecord.ends_on,
+            CreditRecord.lifted_at,
+        )
+        .where(CreditRecord.kind.is_in(list(PUBLISHED_KINDS)))
+        .order_by(CreditRecord.id, ascending=False)
+        .limit(per_page + 1)
+        .offset((page - 1) * per_page)
+    )
+    items = [
+        CreditNotice(
+            r["id"],
+            r["subject_name"],
+            r["credit_code"],
+            CreditKind(r["kind"]),
+            r["legal_basis"],
+            r["authority"],
+            r["summary"],
+            r["starts_on"],
+            r["ends_on"],
+            r["lifted_at"] is not None,
+        )
+        for r in rows[:per_page]
+    ]
+    return items, len(rows) > per_page

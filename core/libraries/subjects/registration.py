@@ -1,0 +1,198 @@
+"""Registering once (一处注册，处处通用): a supplier or agency and its account, from any site.
+
+The account, the library entry and its review request are written in one transaction, and the
+credit code is unique both in the library and among accounts: of concurrent registrations of
+one code exactly one succeeds, and every other caller hears "already registered".
+Head office's library managers review (approval type ``subject_registration``). A later change
+of a key field (name, legal representative, credit code) waits for review in
+``pending_change`` while the reviewed values stay in force.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import msgspec
+
+from core.approvals import service as approvals
+from core.audit.chain import RequestContext, record
+from core.data.columns import json_column
+from core.data.engine import write_transaction
+from core.data.errors import unique_violation_as
+from core.errors import AlreadyExists, DomainError, NotFound
+from core.identifiers import validate_uscc
+from core.identity.passwords import check_complexity, hash_password
+from core.identity.principal import Principal
+from core.identity.tables import Account, AccountKind
+from core.libraries.subjects.tables import KEY_FIELDS, Subject, SubjectKind, SubjectState
+from core.tenancy.regions import region_exists
+
+REVIEW_TYPE = "subject_registration"
+ALREADY_REGISTERED = "该统一社会信用代码已注册 / this credit code is already registered"
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class Profile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """What a supplier or agency says about itself."""
+
+    credit_code: Annotated[str, msgspec.Meta(min_length=18, max_length=18)]
+    name: Annotated[str, msgspec.Meta(min_length=2, max_length=200)]
+    legal_representative: Annotated[str, msgspec.Meta(min_length=2, max_length=50)]
+    address: Annotated[str, msgspec.Meta(min_length=2, max_length=200)]
+    region_code: Annotated[str, msgspec.Meta(pattern=r"^\d{6}$")]
+    contact_name: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    contact_phone: Annotated[str, msgspec.Meta(pattern=r"^[0-9+\-() ]{5,40}$")]
+    contact_email: Annotated[
+        str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    ]
+    business_scope: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
+class Registration(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    username: Annotated[str, msgspec.Meta(min_length=3, max_length=64)]
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+    profile: Profile
+
+
+class AlreadyRegistered(AlreadyExists):
+    status_code = 409
+
+    def __init__(self) -> None:
+        super().__init__(ALREADY_REGISTERED, detail={"field": "credit_code"})
+
+
+async def check_profile(profile: Profile) -> Profile:
+    """The profile with its credit code normalised, once every rule holds."""
+    code = validate_uscc(profile.credit_code)
+    if not await region_exists(profile.region_code):
+        raise DomainError("地区代码不存在 / unknown region code", detail={"field": "region_code"})
+    return msgspec.structs.replace(profile, credit_code=code)
+
+
+async def register(
+    kind: SubjectKind,
+    registration: Registration,
+    *,
+    origin_tenant: int | None,
+    context: RequestContext | None = None,
+) -> int:
+    """Create the account and the library entry, pending review; returns the subject id."""
+    profile = await check_profile(registration.profile)
+    username = registration.username.strip().lower()
+    check_complexity(registration.password)
+    password_hash = await hash_password(registration.password)  # ~100 ms: outside the lock
+    if await Subject.exists().where(Subject.credit_code == profile.credit_code):
+        raise AlreadyRegistered()
+    async with unique_violation_as(ALREADY_REGISTERED, field="credit_code"), write_transaction():
+        if await Account.exists().where(Account.username == username):
+            raise AlreadyExists(f"用户名 {username} 已存在 / the username is taken")
+        account_rows = await Account.insert(
+            Account(
+                username=username,
+                display_name=profile.name,
+                kind=AccountKind(kind.value).value,
+                credit_code=profile.credit_code,
+                email=profile.contact_email,
+                password_hash=password_hash,
+            )
+        ).returning(Account.id)
+        account_id = account_rows[0]["id"]
+        rows = await Subject.insert(
+            Subject(
+                kind=kind.value,
+                account=account_id,
+                origin_tenant=origin_tenant,
+                **msgspec.structs.asdict(profile),
+            )
+        ).returning(Subject.id)
+        subject_id = int(rows[0]["id"])
+        principal = Principal(account_id, username, AccountKind(kind.value))
+        await approvals.submit(
+            type=REVIEW_TYPE,
+            subject=f"subject:{subject_id}",
+            submitter=principal,
+            payload={"action": "register", "kind": kind.value, "origin_tenant": origin_tenant},
+            context=context,
+        )
+        await record(
+            actor=principal.actor,
+            action=f"library.{kind.value}.register",
+            object=f"subject:{subject_id}",
+            tenant_id=origin_tenant,
+            context=context,
+        )
+    return subject_id
+
+
+async def own_subject(principal: Principal) -> dict[str, object]:
+    row = await Subject.select().where(Subject.account == principal.account_id).first()
+    if row is None:
+        raise NotFound("没有主体信息 / no library entry for this account")
+    return row
+
+
+async def update_profile(
+    principal: Principal, profile: Profile, context: RequestContext | None = None
+) -> list[str]:
+    """Apply the other fields at once; key-field changes wait for review. Returns the fields
+    sent to review."""
+    profile = await check_profile(profile)
+    async with write_transaction():
+        row = await own_subject(principal)
+        wanted = msgspec.structs.asdict(profile)
+        to_review = {f: wanted[f] for f in KEY_FIELDS if wanted[f] != row[f]}
+        direct = {
+            getattr(Subject, f): v for f, v in wanted.items() if f not in KEY_FIELDS and v != row[f]
+        }
+        if to_review.get("credit_code") and await Subject.exists().where(
+            Subject.credit_code == to_review["credit_code"]
+        ):
+            raise AlreadyRegistered()
+        values = {**direct, Subject.updated_at: dt.datetime.now(dt.UTC)}
+        if to_review:
+            values[Subject.pending_change] = to_review
+            await approvals.submit(
+                type=REVIEW_TYPE,
+                subject=f"subject:{row['id']}",
+                submitter=principal,
+                payload={"action": "change", "change": to_review},
+                context=context,
+            )
+        await Subject.update(values).where(Subject.id == row["id"])
+        await record(
+            actor=principal.actor,
+            action="library.subject.update",
+            object=f"subject:{row['id']}",
+            context=context,
+        )
+    return sorted(to_review)
+
+
+async def _on_approved(request: dict[str, object], _decider: Principal) -> None:
+    """Registration: the entry takes part everywhere. Change: the reviewed values move."""
+    subject_id = int(str(request["subject"]).split(":", 1)[1])
+    row = await Subject.select().where(Subject.id == subject_id).first()
+    if row is None:
+        raise NotFound("主体不存在 / no such subject")
+    change = json_column(row["pending_change"], dict)
+    values: dict[object, object] = {
+        Subject.state: SubjectState.approved.value,
+        Subject.reviewed_at: dt.datetime.now(dt.UTC),
+        Subject.pending_change: {},
+    }
+    values.update({getattr(Subject, f): v for f, v in change.items()})
+    async with unique_violation_as(ALREADY_REGISTERED, field="credit_code"):
+        await Subject.update(values).where(Subject.id == subject_id)
+        if row["account"] is not None and change:
+            account_values: dict[object, object] = {}
+            if "credit_code" in change:
+                account_values[Account.credit_code] = change["credit_code"]
+            if "name" in change:
+                account_values[Account.display_name] = change["name"]
+            if account_values:
+                await Account.update(account_values).where(Account.id == row["account"])
+
+
+approvals.register(approvals.ApprovalType(name=REVIEW_TYPE, on_approved=_on_approved))

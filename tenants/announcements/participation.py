@@ -1,0 +1,68 @@
+"""报名: a supplier of the shared library takes part in a tenant's announced procurement.
+
+The same library entry works on every sub-platform. It must have passed review, and no
+blacklist record may be in force against it (checked at the moment of participation, on every
+tenant alike). Taking part twice answers with the first participation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.audit.chain import RequestContext, record
+from core.authz.authorizer import Authorizer
+from core.authz.model import tenant_domain
+from core.authz.policies import Forbidden, authorize
+from core.data.engine import write_transaction
+from core.errors import DomainError
+from core.identity.principal import Principal
+from core.libraries.subjects.credit import blacklisted
+from core.libraries.subjects.registration import own_subject
+from core.libraries.subjects.tables import SubjectState
+from core.tenancy.registry import TenantRef
+from tenants.announcements.queries import detail
+from tenants.announcements.tables import Participation
+
+
+async def take_part(
+    authorizer: Authorizer,
+    principal: Principal,
+    tenant: TenantRef,
+    announcement_id: int,
+    context: RequestContext | None = None,
+) -> int:
+    await authorize(authorizer, principal, tenant_domain(tenant.id), "participation", "create")
+    announcement = await detail(tenant.id, announcement_id)  # published, of this tenant
+    deadline = announcement.summary.deadline_at
+    if deadline is not None and deadline <= dt.datetime.now(dt.UTC):
+        raise DomainError("报名已截止 / the deadline has passed", detail={"field": "deadline"})
+    subject = await own_subject(principal)
+    if subject["state"] != SubjectState.approved.value:
+        raise Forbidden("主体信息尚未通过审核 / the library entry has not passed review yet")
+    if (record_in_force := await blacklisted(subject["id"])) is not None:
+        until = (
+            record_in_force.ends_on.isoformat() if record_in_force.ends_on else "解除为止 / lifted"
+        )
+        raise Forbidden(
+            f"已被列入黑名单（{record_in_force.authority}，{record_in_force.legal_basis}），"
+            f"至 {until} 不得参与 / blacklisted: no participation until {until}",
+            detail={"credit_record": record_in_force.id},
+        )
+    key = f"{announcement_id}:{subject['id']}"
+    async with write_transaction():
+        existing = await Participation.select(Participation.id).where(Participation.key == key)
+        if existing:
+            return int(existing[0]["id"])
+        rows = await Participation.insert(
+            Participation(
+                tenant=tenant.id, announcement=announcement_id, subject=subject["id"], key=key
+            )
+        ).returning(Participation.id)
+        await record(
+            actor=principal.actor,
+            action="participation.create",
+            object=f"announcement:{announcement_id}",
+            tenant_id=tenant.id,
+            context=context,
+        )
+    return int(rows[0]["id"])
