@@ -64,7 +64,7 @@ from tenants.branding_routes import BrandingApi
 from tenants.console import BrandingPages, ConsolePages
 from tenants.pages import ApplicantPages, OperatorPages
 from tenants.routes import ApplicantApi, NoticeApi, OperatorApi, ReviewApi, SupervisionApi
-from themes import template_config
+from themes import release, template_config
 from themes.cache import PORTAL_CACHE
 from themes.portal import PortalErrorPage
 from themes.routes import (
@@ -144,7 +144,7 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
         stores = Stores(settings)
         app_config.debug = False
         app_config.stores = stores.registry
-        PORTAL_CACHE.bind(stores)
+        PORTAL_CACHE.bind(stores, release())
         app_config.state.update(
             stores=stores,
             object_storage=build_object_storage(settings),

@@ -22,9 +22,27 @@ UNIFORM = Path(__file__).parent / "uniform"
 STATIC = UNIFORM / "static"
 
 
+def _digest(*folders: Path) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def theme_version() -> str:
     """Changes whenever the stylesheet does, so browsers fetch a theme upgrade at once."""
-    return hashlib.sha256((STATIC / "theme.css").read_bytes()).hexdigest()[:12]
+    return _digest(STATIC)
+
+
+def release() -> str:
+    """The theme's files and every plugin's templates and version: what a rendered page
+    depends on. An upgrade of any of them changes it."""
+    plugins = sorted(CATALOGUE.items())
+    versions = "".join(f"{name}={spec.version};" for name, spec in plugins)
+    files = _digest(UNIFORM, *(spec.templates for _, spec in plugins))
+    return hashlib.sha256(f"{versions}{files}".encode()).hexdigest()[:12]
 
 
 def build_environment() -> Environment:

@@ -29,15 +29,23 @@ GENERATION = "generation"
 class PortalCache:
     def __init__(self) -> None:
         self._stores: Stores | None = None
+        self._release = ""
         self._pending: set[str] = set()  # scopes whose invalidation failed, retried first
 
-    def bind(self, stores: Stores) -> None:
+    def bind(self, stores: Stores, release: str) -> None:
+        """``release`` names the theme's and the plugins' versions: an upgrade changes it, so
+        no page rendered by the previous code is served after it (seed 000 Art. 19(7))."""
         self._stores = stores
+        self._release = release
 
     def _store(self, scope: str) -> Store | None:
         if self._stores is None:
             return None
         return self._stores.registry.get(f"{scope}:{STORE}")
+
+    @property
+    def release(self) -> str:
+        return self._release
 
     async def page(self, site: Site, key: str, render: Callable[[], Awaitable[bytes]]) -> bytes:
         """The cached page ``key`` of ``site``, rendered and stored on a miss."""
@@ -51,7 +59,7 @@ class PortalCache:
             if generation is None:
                 generation = secrets.token_hex(8).encode()
                 await store.set(GENERATION, generation)
-            entry = f"{generation.decode()}:{key}"
+            entry = f"{self._release}:{generation.decode()}:{key}"
             cached = await store.get(entry)
         except Exception as exc:  # the store is down: serve uncached rather than fail
             log.warning("page cache unavailable: %s", exc)

@@ -16,6 +16,7 @@ from tenants.tables import PenaltyKind
 from tests.conftest import BASE_DOMAIN, client_for
 from tests.portal.helpers import Site, close, new_site, published
 from tests.tenants.helpers import hq_people, main_client_as
+from themes.cache import PORTAL_CACHE
 
 NOTICES = {"heading": "通知公告", "notices": [{"title": "系统维护通知", "text": "周六停机"}]}
 
@@ -166,3 +167,22 @@ async def test_pages_are_cached_and_dropped_on_every_change(
     finally:
         await main.aclose()
         await Tenant.update({Tenant.state: "active"}).where(Tenant.id == a.tenant.id)
+
+
+@pytest.mark.asyncio
+async def test_an_upgrade_never_serves_a_page_rendered_by_the_previous_release(
+    app: Litestar, sites: tuple[Site, Site]
+) -> None:
+    a, _ = sites
+    before = await published(a, title="升级前发布的公告")
+    assert "升级前发布的公告" in (await a.public.get("/")).text
+    await Announcement.update({Announcement.title: "升级后才看得到的标题"}).where(
+        Announcement.id == before
+    )
+    assert "升级前发布的公告" in (await a.public.get("/")).text  # cached
+    current = PORTAL_CACHE.release
+    PORTAL_CACHE.bind(app.state.stores, f"{current}-next")  # what a deploy of new code does
+    try:
+        assert "升级后才看得到的标题" in (await a.public.get("/")).text
+    finally:
+        PORTAL_CACHE.bind(app.state.stores, current)
