@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
@@ -150,8 +151,11 @@ async def upload_image(
     await authorize(authorizer, principal, tenant_domain(tenant.id), "branding", "manage")
     image_format, content_type = check_image(kind, data)
     digest = hashlib.sha256(data).hexdigest()[:16]
+    # A fresh name each time: a failed upload of the image in use must not delete it.
     key = ObjectKey.for_tenant(
-        tenant.id, "branding", f"{kind.value}-{digest}.{image_format.lower()}"
+        tenant.id,
+        "branding",
+        f"{kind.value}-{digest}-{uuid.uuid4().hex[:8]}.{image_format.lower()}",
     )
     await storage.put(key, data, content_type)
     try:

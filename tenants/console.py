@@ -7,6 +7,7 @@ A refused form is shown again with the reason and what was typed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -18,7 +19,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from core.authz.guards import requires, signed_in, sub_site_only
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from core.forms import Form, Multipart
 from core.identity.routes import context_of
 from core.tenancy.registry import TenantRef
@@ -70,7 +71,7 @@ class AnnouncementForm(msgspec.Struct):
         values = {
             **msgspec.structs.asdict(self),
             "deadline_at": deadline,
-            "corrects": int(self.corrects) if self.corrects.isdigit() else None,
+            "corrects": int(self.corrects) if re.fullmatch(r"[0-9]{1,12}", self.corrects) else None,
         }
         try:
             return msgspec.convert(values, AnnouncementDraft, strict=False)
@@ -156,6 +157,7 @@ class ConsolePages(Controller):
     async def _editor(
         self,
         site: Site,
+        tenant: TenantRef,
         form: AnnouncementForm,
         *,
         announcement_id: int | None = None,
@@ -166,7 +168,7 @@ class ConsolePages(Controller):
         files = []
         if announcement_id is not None:
             files = await Attachment.select(Attachment.id, Attachment.filename).where(
-                Attachment.announcement == announcement_id
+                (Attachment.announcement == announcement_id) & (Attachment.tenant == tenant.id)
             )
         return Template(
             "console/announcement.html",
@@ -200,7 +202,7 @@ class ConsolePages(Controller):
                 body_html="",
                 corrects=str(corrects),
             )
-        return await self._editor(site, form)
+        return await self._editor(site, tenant, form)
 
     @post("/announcements")
     async def create(
@@ -219,7 +221,9 @@ class ConsolePages(Controller):
                 context_of(request),
             )
         except DomainError as exc:
-            return await self._editor(site, data, error=exc.message, status_code=exc.status_code)
+            return await self._editor(
+                site, tenant, data, error=exc.message, status_code=exc.status_code
+            )
         return self._home(site, f"/announcements/{announcement_id}")
 
     @get("/announcements/{announcement_id:int}")
@@ -231,7 +235,7 @@ class ConsolePages(Controller):
     ) -> Template:
         row = await announcement_of(tenant.id, announcement_id)
         return await self._editor(
-            site, _form_of(row), announcement_id=announcement_id, state=row["state"]
+            site, tenant, _form_of(row), announcement_id=announcement_id, state=row["state"]
         )
 
     @post("/announcements/{announcement_id:int}")
@@ -252,9 +256,12 @@ class ConsolePages(Controller):
                 data.draft(),
                 context_of(request),
             )
+        except NotFound:
+            raise  # another tenant's announcement: the same answer as a missing one
         except DomainError as exc:
             return await self._editor(
                 site,
+                tenant,
                 data,
                 announcement_id=announcement_id,
                 error=exc.message,
@@ -282,6 +289,7 @@ class ConsolePages(Controller):
             row = await announcement_of(tenant.id, announcement_id)
             return await self._editor(
                 site,
+                tenant,
                 _form_of(row),
                 announcement_id=announcement_id,
                 error=exc.message,
@@ -313,6 +321,7 @@ class ConsolePages(Controller):
             row = await announcement_of(tenant.id, announcement_id)
             return await self._editor(
                 site,
+                tenant,
                 _form_of(row),
                 announcement_id=announcement_id,
                 error=exc.message,

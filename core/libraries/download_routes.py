@@ -89,7 +89,9 @@ class DownloadApi(Controller):
         request_id: FromPath[int],
     ) -> Response[bytes]:
         """The approved file; every download is audited."""
-        made = await downloads.download(signed_in(request), site, request_id, context_of(request))
+        made = await downloads.download(
+            request.app.state.authorizer, signed_in(request), site, request_id, context_of(request)
+        )
         return Response(
             made.content,
             media_type=made.media_type,

@@ -89,6 +89,7 @@ async def request_download(
 
 
 async def download(
+    authorizer: Authorizer,
     principal: Principal,
     site: Site,
     request_id: int,
@@ -117,6 +118,10 @@ async def download(
         raise DomainError("下载申请已过期，请重新申请 / the approval has expired: ask again")
     wanted = msgspec.convert(json_column(row["payload"], dict), DownloadRequest)
     dataset = DATASETS[wanted.dataset]
+    # The approval does not outlive the requester's rights: checked again now.
+    await authorize(authorizer, principal, _domain(site), "library", "download")
+    if wanted.secret_fields and dataset.secrets_for_library_managers_only:
+        await authorize(authorizer, principal, HQ, "library", "read_secret")
     watermark = (
         f"仅供 {principal.username} 于 {now.astimezone(BEIJING):%Y-%m-%d %H:%M} 依下载申请 "
         f"#{request_id} 用于：{wanted.purpose} / for {principal.username} only, request "

@@ -101,6 +101,17 @@ def register_dataset(dataset: Dataset) -> None:
     DATASETS[dataset.name] = dataset
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: object) -> object:
+    """Text a spreadsheet would run as a formula (a supplier's own name could be one) is
+    written as text: a leading apostrophe (OWASP's CSV-injection advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 async def render(
     dataset: Dataset, granted: Sequence[str], fmt: ExportFormat, watermark: str
 ) -> bytes:
@@ -113,7 +124,7 @@ async def render(
         writer.writerow([f"# {watermark}"])
         writer.writerow(titles)
         async for row in dataset.rows(names):
-            writer.writerow(row)
+            writer.writerow([_inert(v) for v in row])
         writer.writerow([f"# {watermark}"])
         return ("\ufeff" + buffer.getvalue()).encode()  # BOM: Excel opens UTF-8 CSV correctly
     workbook = Workbook(write_only=True)
@@ -125,7 +136,7 @@ async def render(
     sheet.append([watermark])
     sheet.append(titles)
     async for row in dataset.rows(names):
-        sheet.append(row)
+        sheet.append([_inert(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

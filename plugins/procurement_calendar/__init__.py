@@ -38,9 +38,12 @@ def _month(value: str | None) -> dt.date:
     if not value:
         return dt.datetime.now(BEIJING).date().replace(day=1)
     try:
-        return dt.datetime.strptime(value, "%Y-%m").date()
+        month = dt.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
         raise NotFoundException() from None
+    if not 2000 <= month.year <= 2100:  # bounds the cache's keys, and date arithmetic
+        raise NotFoundException()
+    return month
 
 
 @get("/calendar", guards=[requires_plugin(NAME)], include_in_schema=False)

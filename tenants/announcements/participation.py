@@ -14,6 +14,7 @@ from core.authz.authorizer import Authorizer
 from core.authz.model import tenant_domain
 from core.authz.policies import Forbidden, authorize
 from core.data.engine import write_transaction
+from core.data.errors import is_unique_violation
 from core.errors import DomainError
 from core.identity.principal import Principal
 from core.libraries.subjects.credit import blacklisted
@@ -49,13 +50,31 @@ async def take_part(
             detail={"credit_record": record_in_force.id},
         )
     key = f"{announcement_id}:{subject['id']}"
+    try:
+        return await _insert_once(principal, tenant, announcement_id, subject["id"], key, context)
+    except Exception as exc:
+        if not is_unique_violation(exc):
+            raise
+    # A concurrent call inserted it first (PostgreSQL read committed): answer with that one.
+    existing = await Participation.select(Participation.id).where(Participation.key == key)
+    return int(existing[0]["id"])
+
+
+async def _insert_once(
+    principal: Principal,
+    tenant: TenantRef,
+    announcement_id: int,
+    subject_id: int,
+    key: str,
+    context: RequestContext | None,
+) -> int:
     async with write_transaction():
         existing = await Participation.select(Participation.id).where(Participation.key == key)
         if existing:
             return int(existing[0]["id"])
         rows = await Participation.insert(
             Participation(
-                tenant=tenant.id, announcement=announcement_id, subject=subject["id"], key=key
+                tenant=tenant.id, announcement=announcement_id, subject=subject_id, key=key
             )
         ).returning(Participation.id)
         await record(

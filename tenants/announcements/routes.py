@@ -89,7 +89,9 @@ class AnnouncementPages(Controller):
 
         # Keyword and date searches are rendered afresh: cached, every distinct search would
         # stay in the store for its TTL, which a visitor could use to fill it.
-        bounded = not (filters.keyword or filters.published_from or filters.published_to)
+        bounded = not (
+            filters.keyword or filters.published_from or filters.published_to or filters.tenant
+        )
         return await portal_page(
             request, site, "announcements/list.html", key, build=build, cache=bounded
         )

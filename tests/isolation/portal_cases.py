@@ -230,6 +230,12 @@ async def _console_pages_of_own_tenant_only(world: World) -> None:
         draft_id = (
             await admin_a.post("/api/console/announcements", json=draft(title=title))
         ).json()["id"]
+        secret_file = f"甲方附件{uuid.uuid4().hex[:6]}.pdf"
+        attached = await admin_a.post(
+            f"/api/console/announcements/{draft_id}/attachments",
+            files={"file": (secret_file, PDF, "application/pdf")},
+        )
+        assert attached.status_code == 201
         base = f"/console/announcements/{draft_id}"
         form = {k: str(v) for k, v in draft(title="乙方改写").items() if k != "deadline_at"}
         files = {"file": ("b.pdf", PDF, "application/pdf")}
@@ -242,7 +248,11 @@ async def _console_pages_of_own_tenant_only(world: World) -> None:
         ):
             response = await admin_b.request(method, path, **kwargs)
             assert response.status_code == 404, (method, path, response.status_code)
-            assert title not in response.text
+            assert title not in response.text and secret_file not in response.text
+        # A refused form (here: no title) on A's id is no way to A's attachments either. It is
+        # refused before any lookup, alike for every id, so it tells nothing about A's.
+        refused = await admin_b.post(base, data={**form, "title": ""})
+        assert refused.status_code == 400 and secret_file not in refused.text
         for path in ("/console/announcements", "/console/branding"):
             response = await admin_b.get(path)
             assert response.status_code == 200 and title not in response.text, path

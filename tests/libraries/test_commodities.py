@@ -37,7 +37,12 @@ async def test_catalogue_prices_and_suppliers(app: Litestar) -> None:
         assert (await manager.post(prices, json=hq_price)).status_code == 204
         deal = {"price": "4650.50", "observed_on": "2026-11-01", "source": "成交结果公告"}
         assert (await site.client.post(prices, json=deal)).status_code == 204
-        for wrong in ({**deal, "price": "-1"}, {**deal, "observed_on": "2999-01-01"}):
+        for wrong in (
+            {**deal, "price": "-1"},
+            {**deal, "price": "NaN"},
+            {**deal, "price": "1.001"},
+            {**deal, "observed_on": "2999-01-01"},
+        ):
             assert (await site.client.post(prices, json=wrong)).status_code == 400
 
         supplier = await manager.post("/api/library/suppliers", json=registration(credit_code()))

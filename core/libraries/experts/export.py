@@ -29,7 +29,7 @@ COLUMNS = (
     Column("specialties", "专业 / specialties"),
     Column("region_code", "地区代码 / region"),
     Column("availability", "状态 / availability"),
-    Column("employer_credit_code", "工作单位信用代码 / employer"),
+    Column("employer_credit_code", "工作单位信用代码 / employer", secret=True),
     Column("name", "姓名 / name", secret=True),
     Column("id_number", "身份证号 / ID number", secret=True),
     Column("phone", "电话 / phone", secret=True),
