@@ -34,13 +34,26 @@ def get_engine() -> Engine:
     return cast(Engine, engine)
 
 
+async def _keep_session(_: object) -> None:
+    """Skip asyncpg's reset of a connection given back to the pool: its ``RESET ALL; UNLISTEN *;
+    pg_advisory_unlock_all()…`` is a round trip a query, undoing what we never do (session
+    settings, LISTEN, session-level locks: the audit chain's lock is transaction-level).
+    asyncpg still rolls back a transaction left open, which is what protects the next user."""
+
+
+def on_postgres() -> bool:
+    return isinstance(get_engine(), PostgresEngine)
+
+
 async def open_database(database: DatabaseSettings) -> None:
     """Start the PostgreSQL pool (or prepare the SQLite file) and prove it answers."""
     engine = get_engine()
     try:
         if isinstance(engine, PostgresEngine):
             await asyncio.wait_for(
-                engine.start_connection_pool(min_size=1, max_size=database.pool_max_size),
+                engine.start_connection_pool(
+                    min_size=1, max_size=database.pool_max_size, reset=_keep_session
+                ),
                 timeout=CONNECT_TIMEOUT_S * 2,
             )
         else:
