@@ -56,6 +56,8 @@ class SecuritySettings:
     insecure_cookies: bool  # plain-HTTP development only: no Secure flag, no __Host- prefix
     max_login_failures: int = 5
     lockout_minutes: int = 15
+    # Development only (the test suite): argon2 at its lowest cost instead of ~100 ms a hash.
+    cheap_password_hashing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,12 +269,16 @@ def _security(env: Mapping[str, str], environment: str) -> SecuritySettings:
     insecure = _flag(env, "SUNSHINE_INSECURE_COOKIES")
     if insecure and environment != "development":
         raise ConfigError("SUNSHINE_INSECURE_COOKIES", "is allowed in development only")
+    cheap_hashing = _flag(env, "SUNSHINE_CHEAP_PASSWORD_HASHING")
+    if cheap_hashing and environment != "development":
+        raise ConfigError("SUNSHINE_CHEAP_PASSWORD_HASHING", "is allowed in development only")
     return SecuritySettings(
         session_idle_minutes=_int(env, "SUNSHINE_SESSION_IDLE_MINUTES", 30, 1, 24 * 60),
         session_max_hours=_int(env, "SUNSHINE_SESSION_MAX_HOURS", 12, 1, 7 * 24),
         password_max_age_days=_int(env, "SUNSHINE_PASSWORD_MAX_AGE_DAYS", 90, 1, 3650),
         require_hq_totp=_flag(env, "SUNSHINE_REQUIRE_HQ_TOTP"),
         insecure_cookies=insecure,
+        cheap_password_hashing=cheap_hashing,
     )
 
 

@@ -21,6 +21,8 @@ os.environ["SUNSHINE_ENV"] = "development"
 os.environ["SUNSHINE_BASE_DOMAIN"] = BASE_DOMAIN
 os.environ["SUNSHINE_DATA_DIR"] = tempfile.mkdtemp(prefix="sunshine-tests-")
 os.environ.pop("SUNSHINE_SECRET_KEY", None)
+# Thousands of accounts are created and signed in: argon2 at ~100 ms each would be minutes.
+os.environ["SUNSHINE_CHEAP_PASSWORD_HASHING"] = "1"
 
 import httpx  # noqa: E402
 import pytest_asyncio  # noqa: E402

@@ -74,6 +74,16 @@ def test_the_running_engine_follows_the_setting() -> None:
             "SUNSHINE_INSECURE_COOKIES",
             "development only",
         ),
+        (
+            {
+                "SUNSHINE_ENV": "production",
+                "SUNSHINE_SECRET_KEY": "k" * 40,
+                "SUNSHINE_DATA_KEY": "0" * 32,
+                "SUNSHINE_CHEAP_PASSWORD_HASHING": "1",
+            },
+            "SUNSHINE_CHEAP_PASSWORD_HASHING",
+            "development only",
+        ),
         ({"SUNSHINE_AUDIT_HASH": "md5"}, "SUNSHINE_AUDIT_HASH", "one of sm3, sha256"),
         ({"SUNSHINE_ENV": "production"}, "SUNSHINE_SECRET_KEY", "required in production"),
         ({"SUNSHINE_SECRET_KEY": "short"}, "SUNSHINE_SECRET_KEY", "at least 32"),
