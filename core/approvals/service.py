@@ -45,6 +45,8 @@ class Deficiency(msgspec.Struct, frozen=True):
 class ApprovalType:
     name: str
     on_approved: Callable[[dict[str, object], Principal], Awaitable[None]]
+    # Runs in the deciding transaction when the request is rejected (不予通过).
+    on_rejected: Callable[[dict[str, object], Principal], Awaitable[None]] | None = None
     # Runs once the approval has committed: for effects outside the database (caches).
     after_approved: Callable[[dict[str, object]], Awaitable[None]] | None = None
 
@@ -169,8 +171,11 @@ async def decide(
             }
         ).where(ApprovalRequest.id == request_id)
         await _event(request_id, decision.value, decider, note=note, deficiencies=deficiencies)
+        approval_type = TYPES[request["type"]]
         if new_state is ApprovalState.approved:
-            await TYPES[request["type"]].on_approved(request, decider)
+            await approval_type.on_approved(request, decider)
+        elif new_state is ApprovalState.rejected and approval_type.on_rejected is not None:
+            await approval_type.on_rejected(request, decider)
         await record(
             actor=decider.actor,
             action=f"approval.{request['type']}.{decision.value}",

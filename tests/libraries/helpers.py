@@ -51,6 +51,11 @@ async def library_manager(app: Litestar) -> tuple[Principal, httpx.AsyncClient]:
 
 
 async def approve_subject(app: Litestar, subject_id: int) -> None:
+    await decide_subject(app, subject_id, "approve")
+
+
+async def decide_subject(app: Litestar, subject_id: int, decision: str) -> None:
+    """A library manager decides the open review of ``subject_id``."""
     _, client = await library_manager(app)
     try:
         queue = await client.get(
@@ -58,7 +63,7 @@ async def approve_subject(app: Litestar, subject_id: int) -> None:
         )
         request_id = next(r["id"] for r in queue.json() if r["subject"] == f"subject:{subject_id}")
         done = await client.post(
-            f"/api/approvals/{request_id}/decision", json={"decision": "approve"}
+            f"/api/approvals/{request_id}/decision", json={"decision": decision, "note": "材料不符"}
         )
         assert done.status_code == 200, done.text
     finally:

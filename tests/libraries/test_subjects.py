@@ -15,6 +15,7 @@ from tests.conftest import BASE_DOMAIN, PASSWORD, client_for, sign_in
 from tests.libraries.helpers import (
     approve_subject,
     credit_code,
+    decide_subject,
     library_manager,
     registered_supplier,
     registration,
@@ -124,6 +125,56 @@ async def test_a_key_change_waits_for_review_while_the_reviewed_values_stay(
         await approve_subject(app, subject_id)
         own = (await client.get("/api/library/me")).json()
         assert own["entry"]["name"] == "改名后的供应商有限公司" and own["pending_change"] == {}
+    finally:
+        await client.aclose()
+
+
+@pytest.mark.asyncio
+async def test_a_rejected_key_change_leaves_the_reviewed_values_and_frees_the_next(
+    app: Litestar, sites: tuple[Site, Site]
+) -> None:
+    a, _ = sites
+    subject_id, body, client = await registered_supplier(app, a)
+    try:
+        asked = {**body["profile"], "name": "被驳回的新名称有限公司"}
+        assert (await client.put("/api/library/me", json=asked)).status_code == 200
+        await decide_subject(app, subject_id, "reject")
+        own = (await client.get("/api/library/me")).json()
+        assert own["entry"]["name"] == body["profile"]["name"] and own["pending_change"] == {}
+        assert own["entry"]["state"] == "approved"  # still takes part everywhere
+        again = {**body["profile"], "name": "第二次申请的名称有限公司"}
+        response = await client.put("/api/library/me", json=again)
+        assert response.status_code == 200 and response.json()["sent_to_review"] == ["name"]
+    finally:
+        await client.aclose()
+
+
+@pytest.mark.asyncio
+async def test_a_rejected_registration_is_mended_and_sent_again(
+    app: Litestar, sites: tuple[Site, Site]
+) -> None:
+    a, _ = sites
+    body = registration(credit_code())
+    created = await a.public.post("/api/library/suppliers", json=body)
+    subject_id = created.json()["id"]
+    await decide_subject(app, subject_id, "reject")
+    client = client_for(app, f"{a.tenant.slug}.{BASE_DOMAIN}")
+    try:
+        assert (await sign_in(client, body["username"])).status_code == 200
+        own = (await client.get("/api/library/me")).json()
+        assert own["entry"]["state"] == "rejected"
+        # A rejected entry was never in force: every field, key fields too, is mended at once
+        # and the entry goes back to review.
+        mended = {**body["profile"], "name": "补正后的供应商有限公司"}
+        response = await client.put("/api/library/me", json=mended)
+        assert response.status_code == 200, response.text
+        assert response.json()["sent_to_review"] == ["registration"]
+        own = (await client.get("/api/library/me")).json()
+        assert own["entry"]["state"] == "pending" and own["pending_change"] == {}
+        assert own["entry"]["name"] == "补正后的供应商有限公司"
+        await approve_subject(app, subject_id)
+        own = (await client.get("/api/library/me")).json()
+        assert own["entry"]["state"] == "approved"
     finally:
         await client.aclose()
 

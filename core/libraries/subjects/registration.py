@@ -142,6 +142,9 @@ async def update_profile(
     async with write_transaction():
         row = await own_subject(principal)
         wanted = msgspec.structs.asdict(profile)
+        if row["state"] == SubjectState.rejected.value:
+            await _send_again(principal, row, wanted, context)
+            return ["registration"]
         to_review = {f: wanted[f] for f in KEY_FIELDS if wanted[f] != row[f]}
         direct = {
             getattr(Subject, f): v for f, v in wanted.items() if f not in KEY_FIELDS and v != row[f]
@@ -170,6 +173,40 @@ async def update_profile(
     return sorted(to_review)
 
 
+async def _send_again(
+    principal: Principal,
+    row: dict[str, object],
+    wanted: dict[str, object],
+    context: RequestContext | None,
+) -> None:
+    """A rejected entry was never in force: take every field as mended and review it again."""
+    if wanted["credit_code"] != row["credit_code"] and await Subject.exists().where(
+        Subject.credit_code == wanted["credit_code"]
+    ):
+        raise AlreadyRegistered()
+    values = {getattr(Subject, f): v for f, v in wanted.items()}
+    values[Subject.state] = SubjectState.pending.value
+    values[Subject.updated_at] = dt.datetime.now(dt.UTC)
+    async with unique_violation_as(ALREADY_REGISTERED, field="credit_code"):
+        await Subject.update(values).where(Subject.id == row["id"])
+        await Account.update(
+            {Account.credit_code: wanted["credit_code"], Account.display_name: wanted["name"]}
+        ).where(Account.id == principal.account_id)
+    await approvals.submit(
+        type=REVIEW_TYPE,
+        subject=f"subject:{row['id']}",
+        submitter=principal,
+        payload={"action": "register", "kind": row["kind"], "origin_tenant": row["origin_tenant"]},
+        context=context,
+    )
+    await record(
+        actor=principal.actor,
+        action=f"library.{row['kind']}.resubmit",
+        object=f"subject:{row['id']}",
+        context=context,
+    )
+
+
 async def _on_approved(request: dict[str, object], _decider: Principal) -> None:
     """Registration: the entry takes part everywhere. Change: the reviewed values move."""
     subject_id = int(str(request["subject"]).split(":", 1)[1])
@@ -195,4 +232,18 @@ async def _on_approved(request: dict[str, object], _decider: Principal) -> None:
                 await Account.update(account_values).where(Account.id == row["account"])
 
 
-approvals.register(approvals.ApprovalType(name=REVIEW_TYPE, on_approved=_on_approved))
+async def _on_rejected(request: dict[str, object], _decider: Principal) -> None:
+    """Registration: the entry is rejected (its owner may mend it). Change: the reviewed values
+    stay and the asked ones are dropped, so that another change can be asked."""
+    subject_id = int(str(request["subject"]).split(":", 1)[1])
+    payload = json_column(request["payload"], dict)
+    if payload.get("action") == "register":
+        values: dict[object, object] = {Subject.state: SubjectState.rejected.value}
+    else:
+        values = {Subject.pending_change: {}}
+    await Subject.update(values).where(Subject.id == subject_id)
+
+
+approvals.register(
+    approvals.ApprovalType(name=REVIEW_TYPE, on_approved=_on_approved, on_rejected=_on_rejected)
+)

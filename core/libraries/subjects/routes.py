@@ -33,7 +33,9 @@ class Created(msgspec.Struct):
 
 
 class ProfileUpdated(msgspec.Struct):
-    sent_to_review: list[str]  # key fields waiting for review; the rest is in force
+    # Key fields waiting for review (the rest is in force), or ["registration"] when a
+    # rejected entry, mended, went back to review whole.
+    sent_to_review: list[str]
 
 
 class OwnEntry(msgspec.Struct):

@@ -31,7 +31,7 @@ class SubjectKind(StrEnum):
 class SubjectState(StrEnum):
     pending = "pending"  # 待审核: registered, not yet reviewed
     approved = "approved"  # 已审核: takes part on every sub-platform
-    returned = "returned"  # 退回: to be mended and resubmitted
+    rejected = "rejected"  # 不予通过: to be mended by its owner, which sends it to review again
 
 
 # Changing one of these sends the subject back to review; the reviewed values stay in force.

@@ -7,7 +7,7 @@ it replaces the ``text_pattern_ops`` index, which served the match but not the o
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine.postgres import PostgresEngine
 
-ID = "2026-11-22T09:00:00:000000"
+ID = "2026-11-22T08:30:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "name search index in the C collation"
 
