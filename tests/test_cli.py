@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -40,6 +41,22 @@ def run_cli(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProce
         timeout=120,
         check=False,
     )
+
+
+@pytest.fixture(scope="module")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory migrated once; tests that start from a migrated one copy it (each
+    ``migrate`` of a fresh file is several seconds of the suite)."""
+    template = tmp_path_factory.mktemp("migrated")
+    result = run_cli(template, "migrate")
+    assert result.returncode == 0, result.stderr
+    return template
+
+
+@pytest.fixture
+def migrated(tmp_path: Path, migrated_template: Path) -> Path:
+    shutil.copytree(migrated_template, tmp_path, dirs_exist_ok=True)
+    return tmp_path
 
 
 def tables(path: Path) -> set[str]:
@@ -91,8 +108,8 @@ def test_seed_demo_is_idempotent(tmp_path: Path) -> None:
     assert kinds == ["city", "city", "enterprise"]
 
 
-def test_create_admin(tmp_path: Path) -> None:
-    assert run_cli(tmp_path, "migrate").returncode == 0
+def test_create_admin(migrated: Path) -> None:
+    tmp_path = migrated
     weak = run_cli(tmp_path, "create-admin", "--username", "chief", SUNSHINE_ADMIN_PASSWORD="abc")
     assert weak.returncode != 0 and "at least 8 characters" in weak.stderr
     ok = run_cli(
@@ -128,8 +145,8 @@ def test_bad_configuration_is_one_clear_line(
     assert "Traceback" not in result.stderr, result.stderr
 
 
-def test_create_admin_grants_hq_admin_and_verify_audit(tmp_path: Path) -> None:
-    assert run_cli(tmp_path, "migrate").returncode == 0
+def test_create_admin_grants_hq_admin_and_verify_audit(migrated: Path) -> None:
+    tmp_path = migrated
     created = run_cli(
         tmp_path, "create-admin", "--username", "chief", SUNSHINE_ADMIN_PASSWORD="Strong-Pass-1"
     )
