@@ -148,7 +148,10 @@ async def portal_page(
         engine = request.app.template_engine
         return engine.get_template(template).render(**values).encode()  # type: ignore[union-attr]
 
-    body = await PORTAL_CACHE.page(site, f"{locale}:{key}", render) if cache else await render()
+    # The root path is in the key: in development one sub-site answers both on its host ("")
+    # and under /t/<slug>, and its links differ.
+    page_key = f"{locale}:{site.root_path}:{key}"
+    body = await PORTAL_CACHE.page(site, page_key, render) if cache else await render()
     return Response(body, media_type="text/html; charset=utf-8")
 
 

@@ -187,3 +187,18 @@ async def test_an_upgrade_never_serves_a_page_rendered_by_the_previous_release(
         assert "升级后才看得到的标题" in (await a.public.get("/")).text
     finally:
         PORTAL_CACHE.bind(app.state.stores, current)
+
+
+@pytest.mark.asyncio
+async def test_a_page_cached_on_the_host_is_not_served_under_the_development_prefix(
+    app: Litestar, sites: tuple[Site, Site]
+) -> None:
+    a, _ = sites
+    await published(a, title="前缀测试公告")
+    on_host = await a.public.get("/")
+    assert 'href="/announcements' in on_host.text
+    async with client_for(app, BASE_DOMAIN) as main:
+        prefixed = await main.get(f"/t/{a.tenant.slug}/")
+    assert prefixed.status_code == 200 and "前缀测试公告" in prefixed.text
+    assert f'href="/t/{a.tenant.slug}/announcements' in prefixed.text
+    assert 'href="/announcements' not in prefixed.text
