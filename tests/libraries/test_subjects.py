@@ -11,7 +11,7 @@ import pytest_asyncio
 from litestar import Litestar
 
 from core.libraries.subjects.tables import Subject
-from tests.conftest import BASE_DOMAIN, PASSWORD, client_for, sign_in
+from tests.conftest import BASE_DOMAIN, PASSWORD, client_for, sign_in, unique_slug, with_csrf
 from tests.libraries.helpers import (
     approve_subject,
     credit_code,
@@ -87,6 +87,33 @@ async def test_fifty_concurrent_registrations_of_one_code_give_one_supplier(
         if response.status_code == 409:
             assert response.json()["error"].startswith("该统一社会信用代码已注册")
     assert await Subject.count().where(Subject.credit_code == code) == 1
+
+
+@pytest.mark.asyncio
+async def test_concurrent_registrations_of_one_username_are_told_the_username_is_taken(
+    app: Litestar,
+) -> None:
+    username = unique_slug("same-name")
+    clients = [client_for(app, BASE_DOMAIN) for _ in range(10)]
+    try:
+        for client in clients:
+            await with_csrf(client)
+        responses = await asyncio.gather(
+            *(
+                c.post(
+                    "/api/library/suppliers",
+                    json={**registration(credit_code()), "username": username},
+                )
+                for c in clients
+            )
+        )
+    finally:
+        for client in clients:
+            await client.aclose()
+    assert sorted(r.status_code for r in responses) == [201] + [409] * 9
+    for response in responses:
+        if response.status_code == 409:
+            assert "username is taken" in response.json()["error"], response.text
 
 
 @pytest.mark.asyncio

@@ -85,9 +85,14 @@ async def register(
     password_hash = await hash_password(registration.password)  # ~100 ms: outside the lock
     if await Subject.exists().where(Subject.credit_code == profile.credit_code):
         raise AlreadyRegistered()
-    async with unique_violation_as(ALREADY_REGISTERED, field="credit_code"), write_transaction():
+    taken = f"用户名 {username} 已存在 / the username is taken"
+    async with (
+        unique_violation_as(taken, column="username", field="username"),
+        unique_violation_as(ALREADY_REGISTERED, column="credit_code", field="credit_code"),
+        write_transaction(),
+    ):
         if await Account.exists().where(Account.username == username):
-            raise AlreadyExists(f"用户名 {username} 已存在 / the username is taken")
+            raise AlreadyExists(taken)
         account_rows = await Account.insert(
             Account(
                 username=username,
