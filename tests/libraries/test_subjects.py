@@ -116,6 +116,63 @@ async def test_concurrent_registrations_of_one_username_are_told_the_username_is
             assert "username is taken" in response.json()["error"], response.text
 
 
+async def imported_entry(code: str) -> int:
+    """An entry as a bulk import leaves it: approved, with no account."""
+    profile = registration(code)["profile"]
+    rows = await Subject.insert(
+        Subject(
+            kind="supplier", state="approved", **{**profile, "name": "旧库导入的供应商有限公司"}
+        )
+    ).returning(Subject.id)
+    return rows[0]["id"]
+
+
+@pytest.mark.asyncio
+async def test_an_imported_entry_is_claimed_by_registering_its_code_and_review(
+    app: Litestar, sites: tuple[Site, Site]
+) -> None:
+    a, _ = sites
+    code = credit_code()
+    subject_id = await imported_entry(code)
+    body = registration(code, name="认领后的供应商有限公司")
+    claimed = await a.public.post("/api/library/suppliers", json=body)
+    assert claimed.status_code == 201 and claimed.json()["id"] == subject_id, claimed.text
+    entry = await Subject.select().where(Subject.id == subject_id).first()
+    assert entry["account"] is None and entry["name"] == "旧库导入的供应商有限公司"  # not yet
+    second = await a.public.post("/api/library/suppliers", json=registration(code))
+    assert second.status_code == 409  # one claim at a time
+    await approve_subject(app, subject_id)
+    client = client_for(app, f"{a.tenant.slug}.{BASE_DOMAIN}")
+    try:
+        assert (await sign_in(client, code)).status_code == 200  # by its credit code
+        own = (await client.get("/api/library/me")).json()
+        assert own["entry"]["id"] == subject_id
+        assert own["entry"]["name"] == "认领后的供应商有限公司"
+    finally:
+        await client.aclose()
+    again = await a.public.post("/api/library/suppliers", json=registration(code))
+    assert again.status_code == 409 and again.json()["error"].startswith("该统一社会信用代码已注册")
+
+
+@pytest.mark.asyncio
+async def test_a_rejected_claim_closes_the_claimants_account_and_leaves_the_entry(
+    app: Litestar, sites: tuple[Site, Site]
+) -> None:
+    a, _ = sites
+    code = credit_code()
+    subject_id = await imported_entry(code)
+    body = registration(code, name="冒领的供应商有限公司")
+    assert (await a.public.post("/api/library/suppliers", json=body)).status_code == 201
+    await decide_subject(app, subject_id, "reject")
+    entry = await Subject.select().where(Subject.id == subject_id).first()
+    assert entry["account"] is None and entry["name"] == "旧库导入的供应商有限公司"
+    client = client_for(app, f"{a.tenant.slug}.{BASE_DOMAIN}")
+    try:
+        assert (await sign_in(client, body["username"])).status_code == 401
+    finally:
+        await client.aclose()
+
+
 @pytest.mark.asyncio
 async def test_bad_registrations_are_refused_with_the_reason(sites: tuple[Site, Site]) -> None:
     a, _ = sites

@@ -78,13 +78,24 @@ async def register(
     origin_tenant: int | None,
     context: RequestContext | None = None,
 ) -> int:
-    """Create the account and the library entry, pending review; returns the subject id."""
+    """Create the account and the library entry, pending review; returns the subject id.
+
+    An entry head office imported from a legacy library has no account: registering its
+    credit code claims it (认领) instead, for review."""
     profile = await check_profile(registration.profile)
     username = registration.username.strip().lower()
     check_complexity(registration.password)
     password_hash = await hash_password(registration.password)  # ~100 ms: outside the lock
-    if await Subject.exists().where(Subject.credit_code == profile.credit_code):
-        raise AlreadyRegistered()
+    existing = (
+        await Subject.select(Subject.id, Subject.kind, Subject.account)
+        .where(Subject.credit_code == profile.credit_code)
+        .first()
+    )
+    if existing is not None:
+        if existing["account"] is not None or existing["kind"] != kind.value:
+            raise AlreadyRegistered()
+        await _claim(existing["id"], kind, username, password_hash, profile, origin_tenant, context)
+        return int(existing["id"])
     taken = f"用户名 {username} 已存在 / the username is taken"
     async with (
         unique_violation_as(taken, column="username", field="username"),
@@ -129,6 +140,55 @@ async def register(
             context=context,
         )
     return subject_id
+
+
+async def _claim(
+    subject_id: int,
+    kind: SubjectKind,
+    username: str,
+    password_hash: str,
+    profile: Profile,
+    origin_tenant: int | None,
+    context: RequestContext | None,
+) -> None:
+    """An account for an imported entry, and a review of the claim; the entry is the
+    account's once head office approves (the credit code joins the account then)."""
+    taken = f"用户名 {username} 已存在 / the username is taken"
+    async with (
+        unique_violation_as(taken, column="username", field="username"),
+        write_transaction(),
+    ):
+        if await Account.exists().where(Account.username == username):
+            raise AlreadyExists(taken)
+        rows = await Account.insert(
+            Account(
+                username=username,
+                display_name=profile.name,
+                kind=AccountKind(kind.value).value,
+                email=profile.contact_email,
+                password_hash=password_hash,
+            )
+        ).returning(Account.id)
+        principal = Principal(rows[0]["id"], username, AccountKind(kind.value))
+        await approvals.submit(
+            type=REVIEW_TYPE,
+            subject=f"subject:{subject_id}",
+            submitter=principal,
+            payload={
+                "action": "claim",
+                "account": principal.account_id,
+                "profile": msgspec.structs.asdict(profile),
+                "origin_tenant": origin_tenant,
+            },
+            context=context,
+        )
+        await record(
+            actor=principal.actor,
+            action=f"library.{kind.value}.claim",
+            object=f"subject:{subject_id}",
+            tenant_id=origin_tenant,
+            context=context,
+        )
 
 
 async def own_subject(principal: Principal) -> dict[str, object]:
@@ -213,8 +273,13 @@ async def _send_again(
 
 
 async def _on_approved(request: dict[str, object], _decider: Principal) -> None:
-    """Registration: the entry takes part everywhere. Change: the reviewed values move."""
+    """Registration: the entry takes part everywhere. Change: the reviewed values move.
+    Claim: the entry becomes the claimant's, with the profile it gave."""
     subject_id = int(str(request["subject"]).split(":", 1)[1])
+    payload = json_column(request["payload"], dict)
+    if payload.get("action") == "claim":
+        await _claimed(subject_id, payload)
+        return
     row = await Subject.select().where(Subject.id == subject_id).first()
     if row is None:
         raise NotFound("主体不存在 / no such subject")
@@ -237,12 +302,38 @@ async def _on_approved(request: dict[str, object], _decider: Principal) -> None:
                 await Account.update(account_values).where(Account.id == row["account"])
 
 
+async def _claimed(subject_id: int, payload: dict[str, object]) -> None:
+    profile = msgspec.convert(payload["profile"], Profile)
+    account_id = int(str(payload["account"]))
+    claimed = (
+        await Subject.update(
+            {
+                Subject.account: account_id,
+                Subject.reviewed_at: dt.datetime.now(dt.UTC),
+                **{getattr(Subject, f): v for f, v in msgspec.structs.asdict(profile).items()},
+            }
+        )
+        .where((Subject.id == subject_id) & Subject.account.is_null())
+        .returning(Subject.id)
+    )
+    if not claimed:
+        raise AlreadyExists("该主体已被认领 / this entry has been claimed already")
+    await Account.update({Account.credit_code: profile.credit_code}).where(Account.id == account_id)
+
+
 async def _on_rejected(request: dict[str, object], _decider: Principal) -> None:
     """Registration: the entry is rejected (its owner may mend it). Change: the reviewed values
-    stay and the asked ones are dropped, so that another change can be asked."""
+    stay and the asked ones are dropped, so that another change can be asked. Claim: the
+    claimant's account is closed; the entry stays as it was."""
     subject_id = int(str(request["subject"]).split(":", 1)[1])
     payload = json_column(request["payload"], dict)
-    if payload.get("action") == "register":
+    action = payload.get("action")
+    if action == "claim":
+        await Account.update({Account.is_active: False}).where(
+            Account.id == int(str(payload["account"]))
+        )
+        return
+    if action == "register":
         values: dict[object, object] = {Subject.state: SubjectState.rejected.value}
     else:
         values = {Subject.pending_change: {}}
