@@ -179,7 +179,10 @@ class Load:
         )
         self.failures: list[str] = []
 
-    def run(self, server: Server, path: str, duration: int | None = None) -> Run:
+    def run(
+        self, server: Server, path: str, duration: int | None = None, script: Path | None = None
+    ) -> Run:
+        """Load ``path``, or the paths a wrk Lua ``script`` asks for."""
         seconds = duration or self.duration
         result = subprocess.run(  # noqa: S603 - wrk found on PATH, fixed arguments
             [
@@ -192,6 +195,7 @@ class Load:
                 "--latency",
                 "-H",
                 f"Host: {server.host}",
+                *(["-s", str(script)] if script else []),
                 server.url(path),
             ],
             capture_output=True,

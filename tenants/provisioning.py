@@ -8,7 +8,6 @@ The operator then confirms its operating unit and only then receives the managem
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from core.approvals.service import ApprovalType, register
 from core.audit.chain import RequestContext, record
@@ -51,8 +50,7 @@ async def provision(request: dict[str, object], decider: Principal) -> None:
         username=f"{tenant.slug}-admin",
         display_name=f"{application.org_name}管理员",
         kind=AccountKind.tenant_staff,
-        # Unusable until the invitation sets the real one: random and never shown.
-        password="Aa1-" + secrets.token_urlsafe(24),
+        password=None,  # the invitation sets it
         tenant_id=tenant.id,
     )
     await Account.update({Account.email: application.contact_email}).where(

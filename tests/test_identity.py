@@ -14,6 +14,9 @@ import pytest
 from litestar import Litestar
 
 from core.audit.tables import AuditEntry
+from core.identity.accounts import create_account
+from core.identity.invitations import invite
+from core.identity.passwords import UNUSABLE_HASH
 from core.identity.sessions import SessionRecord, _key
 from core.identity.tables import Account, AccountKind
 from core.stores import Stores
@@ -105,6 +108,30 @@ async def test_every_wrong_credential_gives_one_message(
         & (AuditEntry.actor == staff_a.username)
     )
     assert failures == 3
+
+
+@pytest.mark.asyncio
+async def test_an_account_created_without_a_password_signs_in_once_invited(
+    app: Litestar, tenant_a: TenantRef
+) -> None:
+    """How provisioning creates the operator: no password at all until its invitation."""
+    username = unique_slug("operator")
+    account_id = await create_account(
+        username=username,
+        display_name="运营机构管理员",
+        kind=AccountKind.tenant_staff,
+        password=None,
+        tenant_id=tenant_a.id,
+    )
+    stored = await Account.select(Account.password_hash).where(Account.id == account_id).first()
+    assert stored == {"password_hash": UNUSABLE_HASH}
+    async with client(app, tenant_a) as c:
+        for password in (UNUSABLE_HASH, PASSWORD):
+            assert (await sign_in(c, username, password)).status_code == 401
+        token = await invite(account_id)
+        accepted = await c.post(f"/api/operator/invitations/{token}", json={"password": PASSWORD})
+        assert accepted.json() == {"username": username}
+        assert (await sign_in(c, username, PASSWORD)).status_code == 200
 
 
 @pytest.mark.asyncio

@@ -6,7 +6,7 @@ import re
 
 from core.data.errors import unique_violation_as
 from core.errors import DomainError
-from core.identity.passwords import check_complexity, hash_password
+from core.identity.passwords import UNUSABLE_HASH, check_complexity, hash_password
 from core.identity.tables import Account, AccountKind
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
@@ -17,10 +17,11 @@ async def create_account(
     username: str,
     display_name: str,
     kind: AccountKind,
-    password: str,
+    password: str | None,
     tenant_id: int | None = None,
 ) -> int:
-    """Create an account and return its id. Tenant staff need a tenant; no one else has one."""
+    """Create an account and return its id. Tenant staff need a tenant; no one else has one.
+    Without a password nobody can sign in until one is set (through an invitation)."""
     username = username.strip().lower()
     if not USERNAME_RE.fullmatch(username):
         raise DomainError(
@@ -30,8 +31,11 @@ async def create_account(
         )
     if (kind is AccountKind.tenant_staff) != (tenant_id is not None):
         raise DomainError("只有分平台工作人员属于分平台 / only tenant staff belong to a tenant")
-    check_complexity(password)
-    password_hash = await hash_password(password)
+    if password is None:
+        password_hash = UNUSABLE_HASH
+    else:
+        check_complexity(password)
+        password_hash = await hash_password(password)
     async with unique_violation_as(f"用户名 {username} 已存在 / the username is taken"):
         rows = await Account.insert(
             Account(

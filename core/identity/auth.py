@@ -24,7 +24,6 @@ from core.tenancy.site import Site
 
 LOGIN_FAILED = "用户名、口令或动态口令错误 / wrong user name, password or one-time code"
 # A real argon2 hash of a random password: unknown accounts cost the same time as known ones.
-_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$1TJEmKiEA+JYU/R8E5iWhg$uqy+yZXX0HmFuRqFX7lapsnhpx/c9W0AxikFiuwexyM"  # noqa: E501
 MAIN_PORTAL_KINDS = frozenset({AccountKind.hq_staff, AccountKind.regulator, AccountKind.applicant})
 
 
@@ -117,7 +116,7 @@ async def sign_in(
         .where((Account.username == login) | (Account.credit_code == login.upper()))
         .first()
     )
-    ok = await verify_password(account["password_hash"] if account else _DUMMY_HASH, password)
+    ok = await verify_password(account["password_hash"] if account else None, password)
     if account is not None and ok:
         kind = AccountKind(account["kind"])
         ok = account["is_active"] and _may_sign_in_here(kind, account["tenant"], site)

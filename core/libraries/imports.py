@@ -19,7 +19,6 @@ import uuid
 from collections.abc import Iterator
 
 import msgspec
-from openpyxl import load_workbook
 
 from core.audit.chain import Actor, RequestContext, record
 from core.authz.authorizer import Authorizer
@@ -56,6 +55,8 @@ class RowError(msgspec.Struct, frozen=True):
 def _rows(filename: str, data: bytes) -> Iterator[dict[str, str]]:
     """The file's data rows as {column: text}; the header row names the columns."""
     if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook  # here: see the import of Workbook in exports.py
+
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         values = workbook.worksheets[0].iter_rows(values_only=True)
         header = [str(v or "").strip() for v in next(values, ())]
