@@ -121,6 +121,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await app.state.stores.start()
         await app.state.object_storage.start()
         await app.state.authorizer.start()
+        await TENANT_CACHE.start()
         await app.state.mail.start()
     except ConfigError as exc:
         log.error("configuration error: %s", exc)
@@ -132,6 +133,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         yield
     finally:
         await app.state.mail.close()
+        await TENANT_CACHE.close()
         await app.state.authorizer.close()
         await app.state.object_storage.close()
         await app.state.stores.close()
@@ -145,6 +147,7 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
         app_config.debug = False
         app_config.stores = stores.registry
         PORTAL_CACHE.bind(stores, release())
+        TENANT_CACHE.bind(stores.redis)
         app_config.state.update(
             stores=stores,
             object_storage=build_object_storage(settings),

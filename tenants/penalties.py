@@ -209,7 +209,7 @@ async def impose(
             await storage.delete(key)
         raise
     await authorizer.changed(dom)
-    TENANT_CACHE.clear()  # this worker sees the new state at once; others within its TTL
+    await TENANT_CACHE.changed()
     await PORTAL_CACHE.invalidate(tenant_id)  # the suspension notice, or its end
     return rows[0]["id"]
 
@@ -278,7 +278,7 @@ async def reinstate(
             context=context,
         )
     await authorizer.changed(dom)
-    TENANT_CACHE.clear()
+    await TENANT_CACHE.changed()
     await PORTAL_CACHE.invalidate(tenant_id)
     return rows[0]["id"]
 

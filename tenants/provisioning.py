@@ -24,6 +24,7 @@ from core.identity.tables import Account, AccountKind
 from core.notifications.service import notify
 from core.settings import get_settings
 from core.tenancy.registry import register_tenant
+from core.tenancy.resolver import TENANT_CACHE
 from core.tenancy.tables import Tenant
 from core.tenancy.urls import tenant_url
 from tenants.applications import APPLICATION_TYPE, as_record
@@ -93,6 +94,7 @@ async def provision(request: dict[str, object], decider: Principal) -> None:
 
 
 async def _list_on_main_portal(_request: dict[str, object]) -> None:
+    await TENANT_CACHE.changed()  # a visit before it existed may have cached "no such site"
     await PORTAL_CACHE.invalidate(None)  # the directory of sub-platforms
 
 

@@ -14,7 +14,7 @@ from core.tenancy.registry import TenantRef, register_tenant
 from core.tenancy.resolver import SiteResolver, TenantCache, split_host
 from core.tenancy.site import SCOPE_KEY, Site, provide_tenant
 from core.tenancy.tables import Tenant, TenantKind, TenantState
-from tests.conftest import BASE_DOMAIN, client_for, unique_slug
+from tests.conftest import BASE_DOMAIN, SETTINGS, client_for, requires, unique_slug
 
 
 async def site_of(app: Litestar, host: str, path: str = "/api/site") -> httpx.Response:
@@ -132,13 +132,49 @@ async def test_cache_serves_repeat_lookups_and_clears(tenant_a: TenantRef) -> No
         calls.append(slug)
         return tenant_a
 
-    cache = TenantCache(ttl=60)
+    cache = TenantCache(ttl_alone=60)
     for _ in range(3):
         assert await cache.get("slug:x", lookup, "x") is tenant_a
     assert calls == ["x"]
     cache.clear()
     await cache.get("slug:x", lookup, "x")
     assert calls == ["x", "x"]
+
+
+@requires("redis")
+@pytest.mark.asyncio
+async def test_a_change_in_one_worker_clears_every_workers_cache(tenant_a: TenantRef) -> None:
+    from redis.asyncio import Redis
+
+    assert SETTINGS.redis_url
+    redis = Redis.from_url(SETTINGS.redis_url)
+    here, there = TenantCache(), TenantCache()  # two workers' caches
+    calls: list[str] = []
+
+    async def lookup(slug: str) -> TenantRef | None:
+        calls.append(slug)
+        return tenant_a
+
+    try:
+        for cache in (here, there):
+            cache.bind(redis)
+            await cache.start()
+        assert there.ttl == 300.0  # followed: entries may live long
+        await asyncio.sleep(0.3)  # both subscribed (a subscription clears everything)
+        for _ in range(2):
+            await there.get("slug:x", lookup, "x")
+        assert calls == ["x"]
+        await here.changed()
+        for _ in range(50):  # the message arrives within a moment
+            await asyncio.sleep(0.05)
+            await there.get("slug:x", lookup, "x")
+            if len(calls) == 2:
+                break
+        assert calls == ["x", "x"]
+    finally:
+        for cache in (here, there):
+            await cache.close()
+        await redis.aclose()
 
 
 def test_split_host() -> None:

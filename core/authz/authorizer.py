@@ -27,9 +27,9 @@ from core.authz.model import (
     region_ancestors,
     region_domain,
 )
+from core.feed import follow
 from core.tenancy.tables import Tenant
 
-log = logging.getLogger(__name__)
 # pycasbin logs every model and policy it loads at INFO: one line per rule, per domain load.
 logging.getLogger("casbin").setLevel(logging.WARNING)
 
@@ -108,22 +108,7 @@ class Authorizer:
 
     async def _listen(self) -> None:
         assert self.redis is not None
-        while True:
-            try:
-                async with self.redis.pubsub() as pubsub:
-                    await pubsub.subscribe(CHANNEL)
-                    self.forget(EVERY_DOMAIN)  # whatever was missed while not subscribed
-                    while True:
-                        message = await pubsub.get_message(
-                            ignore_subscribe_messages=True, timeout=1.0
-                        )
-                        if message is not None:
-                            self.forget(message["data"].decode())
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.warning("authorization change feed lost; retrying", exc_info=True)
-                await asyncio.sleep(1.0)
+        await follow(self.redis, CHANNEL, self.forget, lambda: self.forget(EVERY_DOMAIN))
 
 
 async def _filter_for(dom: str) -> DomainFilter:

@@ -10,10 +10,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
 from collections.abc import Awaitable, Callable
 
+from redis.asyncio import Redis
+
+from core.feed import follow
 from core.tenancy.registry import (
     DOMAIN_RE,
     SLUG_RE,
@@ -26,6 +30,7 @@ from core.tenancy.tables import TenantState
 
 DEV_PATH_RE = re.compile(r"^/t/([a-z0-9][a-z0-9-]{0,62})(?=/|$)")
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+CHANNEL = "sunshine:tenants:changed"
 
 Lookup = Callable[[str], Awaitable[TenantRef | None]]
 
@@ -39,18 +44,43 @@ def split_host(host_header: str) -> str:
 
 
 class TenantCache:
-    """A short-lived per-process cache of lookups, the misses included.
+    """A per-process cache of lookups, the misses included.
 
-    Every request resolves its host, so this sits on the hot path. Entries live ``ttl``
-    seconds, so a change to a tenant (new, suspended, closed) is seen by every worker within
-    that time. Concurrent misses of one key share a single lookup.
+    Every request resolves its host, so this sits on the hot path. A service that changes a
+    tenant (provisioned, suspended, reinstated) calls :meth:`changed` after its commit: this
+    worker drops its entries at once and, with Redis, every other worker through pub/sub, so
+    entries may live for minutes (with 10,000 tenants a 5-second life sent most requests to
+    the database). Without Redis (one process, embedded) entries live ``ttl_alone`` seconds.
+    Concurrent misses of one key share a single lookup.
     """
 
-    def __init__(self, ttl: float = 5.0, max_entries: int = 50_000) -> None:
-        self.ttl = ttl
+    def __init__(
+        self, ttl_alone: float = 5.0, ttl_followed: float = 300.0, max_entries: int = 50_000
+    ) -> None:
+        self.ttl = ttl_alone
+        self._ttl_followed = ttl_followed
         self.max_entries = max_entries
         self._entries: dict[str, tuple[float, TenantRef | None]] = {}
         self._pending: dict[str, asyncio.Future[TenantRef | None]] = {}
+        self._redis: Redis | None = None
+        self._listener: asyncio.Task[None] | None = None
+
+    def bind(self, redis: Redis | None) -> None:
+        self._redis = redis
+
+    async def start(self) -> None:
+        if self._redis is not None:
+            self.ttl = self._ttl_followed
+            self._listener = asyncio.create_task(
+                follow(self._redis, CHANNEL, lambda _: self.clear(), self.clear)
+            )
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+            self._listener = None
 
     async def get(self, key: str, lookup: Lookup, value: str) -> TenantRef | None:
         hit = self._entries.get(key)
@@ -69,7 +99,7 @@ class TenantCache:
         finally:
             self._pending.pop(key, None)
         if len(self._entries) >= self.max_entries:
-            self._entries.clear()  # bounded memory beats LRU bookkeeping on a 5 s cache
+            self._entries.clear()  # bounded memory beats LRU bookkeeping
         self._entries[key] = (time.monotonic() + self.ttl, tenant)
         future.set_result(tenant)
         return tenant
@@ -77,8 +107,14 @@ class TenantCache:
     def clear(self) -> None:
         self._entries.clear()
 
+    async def changed(self) -> None:
+        """Call after the transaction that changed a tenant has committed."""
+        self.clear()
+        if self._redis is not None:
+            await self._redis.publish(CHANNEL, "*")
 
-# The process's cache: services that change a tenant clear it after their commit.
+
+# The process's cache: services that change a tenant call ``changed`` after their commit.
 TENANT_CACHE = TenantCache()
 
 
