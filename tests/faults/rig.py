@@ -329,7 +329,6 @@ def rig(s3_endpoint: str, s3_env: dict[str, str], applications: int) -> Iterator
         yield Rig(postgres, redis, relay, server, seeded, bucket)
     finally:
         server.stop()
-        shutil.copy(server.log, "/tmp/faults-server.log")  # DEBUG
         relay.cut()
         redis.stop()
         postgres.remove()
