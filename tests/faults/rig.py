@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,10 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "faults.test"  # the private server's base domain
 PASSWORD = "Faults-Test-Pass1"  # every seeded account's
-START_TIMEOUT_S = 60
+# Bounds on start-up and on one command, generous: on a busy 2-core machine imports alone
+# take tens of seconds. They only turn a service that never comes up into a failure.
+START_TIMEOUT_S = 180
+COMMAND_TIMEOUT_S = 300
 
 
 def free_port() -> int:
@@ -42,10 +45,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait(what: str, ready: object, log: Path | None = None) -> None:
+def _wait(what: str, ready: Callable[[], bool], log: Path | None = None) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
-        if ready():  # type: ignore[operator]
+        if ready():
             return
         time.sleep(0.1)
     tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
@@ -85,7 +88,7 @@ class Postgres:
 
     def _run(self, *args: str) -> None:
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=60)
+        subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=COMMAND_TIMEOUT_S)
 
     def _pg_ctl(self, *args: str) -> None:
         assert self.bin is not None
@@ -198,7 +201,8 @@ class Relay:
 
 
 class Server:
-    """``python -m infra.cli serve`` on its own port, with the demo seeded first."""
+    """``python -m infra.cli serve`` on its own port (plain HTTP, development mode so that
+    cookies need no TLS), and the commands run with the same environment."""
 
     def __init__(self, workdir: Path, env: dict[str, str]) -> None:
         self.port = free_port()
@@ -223,7 +227,7 @@ class Server:
             env=self.env,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=COMMAND_TIMEOUT_S,
             check=False,
         )
 
