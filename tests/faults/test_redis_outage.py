@@ -4,12 +4,14 @@ page cache, sign-in counters, the authorization change feed) works again once it
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import httpx
 import pytest
 from redis.asyncio import Redis
 
+from core.authz.authorizer import CHANNEL
 from tests.faults.conftest import (
     REAL_SERVICES,
     assert_clean_failure,
@@ -36,6 +38,20 @@ async def _redis_keys(faults: Rig, pattern: str) -> list[bytes]:
     redis = Redis.from_url(faults.redis.url)
     try:
         return [key async for key in redis.scan_iter(match=pattern)]
+    finally:
+        await redis.aclose()
+
+
+async def _subscribers(faults: Rig) -> int:
+    """Listeners of the authorization change feed, once one is back (bounded wait)."""
+    redis = Redis.from_url(faults.redis.url)
+    try:
+        for _ in range(100):
+            [(_, count)] = await redis.pubsub_numsub(CHANNEL)
+            if count:
+                return int(count)
+            await asyncio.sleep(0.2)
+        return 0
     finally:
         await redis.aclose()
 
@@ -118,6 +134,8 @@ async def test_redis_stopped_and_back(
         assert home.status_code == 200 and "故障注入测试采购项目 102" in home.text
     assert await _redis_keys(faults, "*:pages:*")
     assert (await main.get("/readyz")).status_code == 200
+    # The authorization change feed subscribes again by itself.
+    assert await _subscribers(faults) == 1
     # The sign-in counters count again (every client here is 127.0.0.1: reset them after).
     stranger = await visitor(faults, clients, host)
     try:
