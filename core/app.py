@@ -41,6 +41,7 @@ from core.libraries.import_routes import ImportApi, ImportPages
 from core.libraries.pages import SupplierPages, credit_notices
 from core.libraries.subjects.routes import CreditApi, RegistrationApi, SubjectApi
 from core.notifications.service import MailDelivery
+from core.outages import DRIVER_ERRORS, OUTAGES, RETRY_AFTER_S, outage_message
 from core.settings import get_settings
 from core.storage import build_object_storage
 from core.storage.routes import download_object
@@ -106,6 +107,21 @@ def http_error_response(request: Request, exc: HTTPException) -> Response[Any]:
     return Response(
         {"status_code": exc.status_code, "detail": exc.detail}, status_code=exc.status_code
     )
+
+
+def outage_response(request: Request, exc: Exception) -> Response[Any]:
+    """A backing service is down (core.outages): 503 naming it, with a hint when to retry."""
+    message = outage_message(exc)
+    if message is None:  # one of DRIVER_ERRORS, not caused by an outage: a bug
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return Response({"status_code": 500, "detail": "Internal Server Error"}, status_code=500)
+    log.warning("%s %s: %s (%r)", request.method, request.url.path, message, exc)
+    if _wants_page(request):
+        page = _error_page(request, 503, message)
+    else:
+        page = Response({"error": message}, status_code=503)
+    page.headers["retry-after"] = str(RETRY_AFTER_S)
+    return page
 
 
 def validation_error_response(_: Request, exc: msgspec.ValidationError) -> Response[dict[str, str]]:
@@ -220,6 +236,8 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
         app_config.dependencies.update(site=Provide(provide_site), tenant=Provide(provide_tenant))
         app_config.exception_handlers[DomainError] = domain_error_response
         app_config.exception_handlers[msgspec.ValidationError] = validation_error_response
+        for outage in (*OUTAGES, *DRIVER_ERRORS):
+            app_config.exception_handlers[outage] = outage_response
         app_config.exception_handlers[NotAuthorizedException] = not_signed_in
         app_config.exception_handlers[NotFoundException] = http_error_response
         app_config.exception_handlers[PermissionDeniedException] = http_error_response

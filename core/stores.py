@@ -16,6 +16,8 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from core.errors import ConfigError
 from core.settings import Settings
@@ -44,10 +46,14 @@ class Stores:
         self.redis: Redis | None = None
         if settings.redis_url:
             # Short timeouts: a dead Redis must fail a request or a probe fast, not hang it.
+            # One retry on a fresh connection: after a Redis restart every pooled connection
+            # is dead, and without it each would fail one request before being replaced.
+            # (Our commands — get, set, delete, publish — are safe to repeat.)
             self.redis = Redis.from_url(
                 settings.redis_url,
                 socket_connect_timeout=REDIS_TIMEOUT_S,
                 socket_timeout=REDIS_TIMEOUT_S,
+                retry=Retry(NoBackoff(), 1),
             )
             root = RedisStore(self.redis, namespace="sunshine", handle_client_shutdown=False)
             self.registry = StoreRegistry(default_factory=_scoped(root.with_namespace))

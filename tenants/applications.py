@@ -18,7 +18,7 @@ from core.data.engine import write_transaction
 from core.errors import DomainError, NotFound
 from core.identifiers import validate_uscc
 from core.identity.principal import Principal
-from core.storage import ObjectKey, ObjectStorage
+from core.storage import ObjectKey, ObjectStorage, discard
 from core.tenancy.regions import region_exists
 from core.tenancy.registry import find_tenant_by_slug, validate_slug
 from core.tenancy.tables import TenantKind
@@ -227,10 +227,10 @@ async def upload_material(
                 context=context,
             )
     except BaseException:
-        await storage.delete(key)
+        await discard(storage, key)
         raise
     for old in previous:
-        await storage.delete(ObjectKey(old["object_key"]))
+        await discard(storage, ObjectKey(old["object_key"]))
 
 
 async def submit_application(

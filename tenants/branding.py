@@ -29,7 +29,7 @@ from core.data.engine import get_engine, write_transaction
 from core.errors import DomainError, NotFound
 from core.identity.principal import Principal
 from core.richtext import sanitise
-from core.storage import ObjectKey, ObjectStorage
+from core.storage import ObjectKey, ObjectStorage, discard
 from core.tenancy.registry import TenantRef
 from core.tenancy.tables import Tenant
 from themes.cache import PORTAL_CACHE
@@ -174,10 +174,10 @@ async def upload_image(
                 context=context,
             )
     except BaseException:
-        await storage.delete(key)
+        await discard(storage, key)
         raise
     if previous and previous != key.value:
-        await storage.delete(ObjectKey(previous))
+        await discard(storage, ObjectKey(previous))
     await PORTAL_CACHE.invalidate(tenant.id)
     return key.value
 

@@ -17,7 +17,7 @@ from core.forms import Form, Multipart
 from core.identity.accounts import create_account
 from core.identity.invitations import accept
 from core.identity.routes import context_of
-from core.identity.tables import Account, AccountKind
+from core.identity.tables import AccountKind
 from core.notifications.service import notices_for
 from core.tenancy.site import Site
 from core.tenancy.tables import Tenant, TenantKind
@@ -69,14 +69,12 @@ class ApplicantPages(Controller):
         self, site: NamedDependency[Site], data: Annotated[RegisterForm, Form]
     ) -> Redirect | Template:
         try:
-            account_id = await create_account(
+            await create_account(
                 username=data.username,
                 display_name=data.display_name or data.username,
                 kind=AccountKind.applicant,
                 password=data.password,
-            )
-            await Account.update({Account.email: data.email.strip() or None}).where(
-                Account.id == account_id
+                email=data.email.strip() or None,
             )
         except DomainError as exc:
             return Template(

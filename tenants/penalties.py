@@ -28,7 +28,7 @@ from core.errors import DomainError, NotFound
 from core.identity.principal import Principal
 from core.identity.tables import Account
 from core.notifications.service import notify
-from core.storage import ObjectKey, ObjectStorage
+from core.storage import ObjectKey, ObjectStorage, discard
 from core.tenancy.resolver import TENANT_CACHE
 from core.tenancy.tables import Tenant, TenantState
 from tenants.materials import check_file
@@ -147,15 +147,15 @@ async def impose(
         raise DomainError("请附证据材料 / attach the evidence", detail={"field": "evidence"})
     checked = [(e, *check_file(e.filename, e.data)) for e in evidence]
     keys = []
-    for item, extension, content_type in checked:
-        key = ObjectKey.for_head_office(
-            "penalties", str(tenant_id), f"{uuid.uuid4().hex}.{extension}"
-        )
-        await storage.put(key, item.data, content_type)
-        keys.append(key)
     after = NEXT_STATE[form.kind](before)
     dom = tenant_domain(tenant_id)
     try:
+        for item, extension, content_type in checked:
+            key = ObjectKey.for_head_office(
+                "penalties", str(tenant_id), f"{uuid.uuid4().hex}.{extension}"
+            )
+            await storage.put(key, item.data, content_type)
+            keys.append(key)
         async with write_transaction():
             recipients = await _admins(tenant_id)
             revoked: list[int] = []
@@ -205,8 +205,8 @@ async def impose(
                 context=context,
             )
     except BaseException:
-        for key in keys:
-            await storage.delete(key)
+        for stored in keys:
+            await discard(storage, stored)
         raise
     await authorizer.changed(dom)
     await TENANT_CACHE.changed()

@@ -20,7 +20,7 @@ from core.errors import DomainError
 from core.identity.accounts import create_account
 from core.identity.invitations import invite
 from core.identity.principal import Principal
-from core.identity.tables import Account, AccountKind
+from core.identity.tables import AccountKind
 from core.notifications.service import notify
 from core.settings import get_settings
 from core.tenancy.registry import register_tenant
@@ -53,9 +53,7 @@ async def provision(request: dict[str, object], decider: Principal) -> None:
         kind=AccountKind.tenant_staff,
         password=None,  # the invitation sets it
         tenant_id=tenant.id,
-    )
-    await Account.update({Account.email: application.contact_email}).where(
-        Account.id == operator_id
+        email=application.contact_email,
     )
     await Tenant.update(
         {

@@ -22,7 +22,7 @@ from core.forms import Multipart
 from core.identity.accounts import create_account
 from core.identity.invitations import accept
 from core.identity.routes import context_of
-from core.identity.tables import Account, AccountKind
+from core.identity.tables import AccountKind
 from core.notifications.service import NoticeView, mark_read, notices_for
 from core.storage import ObjectKey
 from core.tenancy.registry import TenantRef, find_tenant_by_id
@@ -63,8 +63,8 @@ class ApplicantApi(Controller):
             display_name=data.display_name,
             kind=AccountKind.applicant,
             password=data.password,
+            email=data.email,
         )
-        await Account.update({Account.email: data.email}).where(Account.id == account_id)
         return Created(account_id)
 
     @get("/applications", operation_id="listMyApplications", guards=[requires_active])

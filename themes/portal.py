@@ -184,7 +184,9 @@ class PortalErrorPage(Response[bytes]):
                 values["portal"] = portal
             engine = self._request.app.template_engine
             body = engine.get_template("error.html").render(**values).encode()  # type: ignore[union-attr]
-            page = Response(body, status_code=self.status_code, media_type=self.media_type)
+            page = Response(
+                body, status_code=self.status_code, media_type=self.media_type, headers=self.headers
+            )
             await page.to_asgi_response(*args, **kwargs)(scope, receive, send)
 
         return send_page

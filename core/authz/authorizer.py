@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from casbin import AsyncEnforcer
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from core.authz.adapter import DomainFilter, PiccoloAdapter
 from core.authz.model import (
@@ -30,6 +31,7 @@ from core.authz.model import (
 from core.feed import follow
 from core.tenancy.tables import Tenant
 
+log = logging.getLogger(__name__)
 # pycasbin logs every model and policy it loads at INFO: one line per rule, per domain load.
 logging.getLogger("casbin").setLevel(logging.WARNING)
 
@@ -94,7 +96,13 @@ class Authorizer:
         """Call after the transaction that changed ``dom``'s policies has committed."""
         self.forget(dom)
         if self.redis is not None:
-            await self.redis.publish(CHANNEL, dom)
+            try:
+                await self.redis.publish(CHANNEL, dom)
+            except RedisError as exc:
+                # The change has committed: it must not fail now. A worker whose feed broke
+                # drops every domain when it subscribes again; the reload after ``ttl``
+                # bounds the rest.
+                log.warning("authorization change of %s not announced: %r", dom, exc)
 
     async def start(self) -> None:
         if self.redis is not None:

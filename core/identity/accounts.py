@@ -19,9 +19,11 @@ async def create_account(
     kind: AccountKind,
     password: str | None,
     tenant_id: int | None = None,
+    email: str | None = None,
 ) -> int:
     """Create an account and return its id. Tenant staff need a tenant; no one else has one.
-    Without a password nobody can sign in until one is set (through an invitation)."""
+    Without a password nobody can sign in until one is set (through an invitation). One
+    statement: an account is never left without the e-mail it was registered with."""
     username = username.strip().lower()
     if not USERNAME_RE.fullmatch(username):
         raise DomainError(
@@ -44,6 +46,7 @@ async def create_account(
                 kind=kind.value,
                 tenant=tenant_id,
                 password_hash=password_hash,
+                email=email,
             )
         ).returning(Account.id)
     return rows[0]["id"]

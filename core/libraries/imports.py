@@ -35,7 +35,7 @@ from core.libraries.subjects.tables import (
     SubjectKind,
     SubjectState,
 )
-from core.storage import ObjectKey, ObjectStorage
+from core.storage import ObjectKey, ObjectStorage, discard
 
 log = logging.getLogger("sunshine.imports")
 
@@ -106,24 +106,28 @@ async def start_import(
         )
     key = ObjectKey.for_head_office("imports", f"{uuid.uuid4().hex}.{filename.rsplit('.', 1)[1]}")
     await storage.put(key, data, "application/octet-stream")
-    async with write_transaction():
-        rows = await ImportJob.insert(
-            ImportJob(
-                kind=kind.value,
-                filename=filename[-200:],
-                object_key=key.value,
-                strict=strict,
-                dry_run=dry_run,
-                created_by=principal.account_id,
+    try:
+        async with write_transaction():
+            rows = await ImportJob.insert(
+                ImportJob(
+                    kind=kind.value,
+                    filename=filename[-200:],
+                    object_key=key.value,
+                    strict=strict,
+                    dry_run=dry_run,
+                    created_by=principal.account_id,
+                )
+            ).returning(ImportJob.id)
+            job_id = int(rows[0]["id"])
+            await record(
+                actor=principal.actor,
+                action="library.import.start",
+                object=f"import:{job_id}",
+                context=context,
             )
-        ).returning(ImportJob.id)
-        job_id = int(rows[0]["id"])
-        await record(
-            actor=principal.actor,
-            action="library.import.start",
-            object=f"import:{job_id}",
-            context=context,
-        )
+    except BaseException:
+        await discard(storage, key)  # no row points at it
+        raise
     task = asyncio.create_task(run_import(job_id, kind, filename, data, principal.actor))
     _running.add(task)
     task.add_done_callback(_running.discard)

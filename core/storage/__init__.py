@@ -6,12 +6,14 @@ is the only way to make one, so an object can't be stored without saying whose i
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import Protocol
 
 from core.settings import Settings
 
+log = logging.getLogger("sunshine.storage")
 PART_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 
 
@@ -69,6 +71,16 @@ class ObjectStorage(Protocol):
 
     async def presigned_url(self, key: ObjectKey, *, expires_in: int = 300) -> str:
         """A URL that downloads the object without a session, for ``expires_in`` seconds."""
+
+
+async def discard(storage: ObjectStorage, key: ObjectKey) -> None:
+    """Delete ``key`` if the storage lets us: for clean-ups. An object no row points at is
+    harmless, so its storage being down must neither fail a write that has committed nor
+    hide the error of one that has not."""
+    try:
+        await storage.delete(key)
+    except Exception as exc:
+        log.warning("object %s left behind: %r", key.value, exc)
 
 
 def build_object_storage(settings: Settings) -> ObjectStorage:

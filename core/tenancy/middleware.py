@@ -10,6 +10,7 @@ import logging
 
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from core.outages import RETRY_AFTER_S, UNAVAILABLE, outage_message
 from core.tenancy.resolver import SiteResolver
 from core.tenancy.site import SCOPE_KEY
 
@@ -36,9 +37,15 @@ class SiteResolutionMiddleware:
         host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
         try:
             site = await self.resolver.resolve(host, scope["path"])
-        except Exception:
-            log.exception("site resolution failed for host %r", host)
-            await _refuse(scope, send, 503, "服务暂不可用 / Service unavailable".encode())
+        except Exception as exc:
+            # Before Litestar's exception handlers: a database outage is answered here.
+            message = outage_message(exc)
+            if message is None:
+                log.exception("site resolution failed for host %r", host)
+            else:
+                log.warning("site resolution failed for host %r: %r", host, exc)
+            page = f"<!doctype html><title>503</title><p>{message or UNAVAILABLE}</p>"
+            await _refuse(scope, send, 503, page.encode())
             return
         if site is None:
             await _refuse(scope, send, 404, NOT_FOUND_PAGE)
@@ -65,6 +72,7 @@ async def _refuse(scope: Scope, send: Send, status: int, body: bytes) -> None:
             "headers": [
                 (b"content-type", b"text/html; charset=utf-8"),
                 (b"content-length", str(len(body)).encode()),
+                *([(b"retry-after", str(RETRY_AFTER_S).encode())] if status == 503 else []),
             ],
         }
     )

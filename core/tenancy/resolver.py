@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from core.feed import follow
 from core.tenancy.registry import (
@@ -31,6 +33,7 @@ from core.tenancy.tables import TenantState
 DEV_PATH_RE = re.compile(r"^/t/([a-z0-9][a-z0-9-]{0,62})(?=/|$)")
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
 CHANNEL = "sunshine:tenants:changed"
+log = logging.getLogger(__name__)
 
 Lookup = Callable[[str], Awaitable[TenantRef | None]]
 
@@ -111,7 +114,12 @@ class TenantCache:
         """Call after the transaction that changed a tenant has committed."""
         self.clear()
         if self._redis is not None:
-            await self._redis.publish(CHANNEL, "*")
+            try:
+                await self._redis.publish(CHANNEL, "*")
+            except RedisError as exc:
+                # The change has committed: it must not fail now. A worker whose feed broke
+                # clears its cache when it subscribes again; ``ttl`` bounds the rest.
+                log.warning("tenant change not announced: %r", exc)
 
 
 # The process's cache: services that change a tenant call ``changed`` after their commit.

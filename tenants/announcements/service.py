@@ -24,7 +24,7 @@ from core.data.engine import get_engine, write_transaction
 from core.errors import DomainError, NotFound
 from core.identity.principal import Principal
 from core.richtext import sanitise
-from core.storage import ObjectKey, ObjectStorage
+from core.storage import ObjectKey, ObjectStorage, discard
 from core.tenancy.regions import region_exists
 from core.tenancy.registry import TenantRef
 from tenants.announcements.tables import (
@@ -273,6 +273,6 @@ async def attach(
                 context=context,
             )
     except BaseException:
-        await storage.delete(key)
+        await discard(storage, key)
         raise
     return int(rows[0]["id"])

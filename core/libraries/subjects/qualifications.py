@@ -12,7 +12,7 @@ from core.errors import DomainError
 from core.identity.principal import Principal
 from core.libraries.subjects.registration import own_subject
 from core.libraries.subjects.tables import Qualification
-from core.storage import ObjectKey, ObjectStorage
+from core.storage import ObjectKey, ObjectStorage, discard
 from tenants.materials import check_file
 
 
@@ -62,6 +62,6 @@ async def add_qualification(
             )
     except BaseException:
         if key is not None:
-            await storage.delete(key)
+            await discard(storage, key)
         raise
     return int(rows[0]["id"])
