@@ -48,8 +48,9 @@ def refusals(*codes: int) -> dict[int, ResponseSpec]:
     }
 
 
-# A row id: a positive 64-bit integer. Anything larger is refused as bad input (400) at the
-# edge, before a database driver fails on it with an error of its own (a 500).
-MAX_ROW_ID = 2**63 - 1
+# A row id: a positive integer of the keys' width (Piccolo's Serial: a PostgreSQL integer).
+# Anything larger is refused as bad input (400) at the edge, before a database driver fails
+# on it with an error of its own (a 500).
+MAX_ROW_ID = 2**31 - 1
 RowId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ROW_ID)]  # in a body
 PathId = Annotated[int, Parameter(ge=1, le=MAX_ROW_ID)]  # in a path

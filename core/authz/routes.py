@@ -19,17 +19,17 @@ from core.errors import DomainError
 from core.forms import Form
 from core.identity.routes import context_of
 from core.identity.tables import Account
-from core.openapi import refusals
+from core.openapi import RowId, refusals
 from core.tenancy.site import Site
 
 ASSIGN = requires("role", "assign")
 
 
 class RoleChange(msgspec.Struct, forbid_unknown_fields=True):
-    account_id: Annotated[int, msgspec.Meta(gt=0)]
+    account_id: RowId
     role: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
     region_code: Annotated[str, msgspec.Meta(pattern=r"^\d{6}$")] | None = None
-    tenant_id: Annotated[int, msgspec.Meta(gt=0)] | None = None  # main portal only
+    tenant_id: RowId | None = None  # main portal only
 
 
 class Grant(msgspec.Struct):

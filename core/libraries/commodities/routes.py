@@ -19,7 +19,7 @@ from core.libraries.commodities.service import (
     CommodityView,
     PriceForm,
 )
-from core.openapi import PathId, refusals
+from core.openapi import PathId, RowId, refusals
 from core.tenancy.site import Site
 
 
@@ -34,7 +34,7 @@ class CommodityPage(msgspec.Struct):
 
 
 class SupplierBody(msgspec.Struct, forbid_unknown_fields=True):
-    subject_id: int
+    subject_id: RowId
 
 
 class CommodityApi(Controller):
