@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from admin.routes import DecisionForm, parse_deficiencies
@@ -21,6 +20,7 @@ from core.data.columns import json_column
 from core.errors import DomainError, NotFound
 from core.forms import Form
 from core.identity.routes import context_of
+from core.openapi import PathId
 from core.tenancy.site import Site
 from core.tenancy.tables import Tenant
 from plugins.registry import CATALOGUE
@@ -78,7 +78,7 @@ class RequestPages(Controller):
         )
 
     @get("/{request_id:int}")
-    async def detail(self, site: NamedDependency[Site], request_id: FromPath[int]) -> Template:
+    async def detail(self, site: NamedDependency[Site], request_id: PathId) -> Template:
         return await self._detail(site, request_id)
 
     @post("/{request_id:int}/decision", status_code=303)
@@ -86,7 +86,7 @@ class RequestPages(Controller):
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        request_id: FromPath[int],
+        request_id: PathId,
         data: Annotated[DecisionForm, Form],
     ) -> Redirect | Template:
         try:

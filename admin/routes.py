@@ -10,7 +10,7 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from core.approvals import service as approvals
@@ -19,6 +19,7 @@ from core.authz.guards import main_portal_only, requires, requires_active, signe
 from core.errors import DomainError, NotFound
 from core.forms import Form, Multipart
 from core.identity.routes import context_of
+from core.openapi import PathId
 from core.storage import ObjectKey
 from core.tenancy.site import Site
 from core.tenancy.tables import Tenant, TenantState
@@ -105,7 +106,7 @@ class ReviewPages(Controller):
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        request_id: FromPath[int],
+        request_id: PathId,
     ) -> Template:
         return await _review_page(request, site, request_id, error=None)
 
@@ -114,7 +115,7 @@ class ReviewPages(Controller):
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        request_id: FromPath[int],
+        request_id: PathId,
         data: Annotated[DecisionForm, Form],
     ) -> Redirect | Template:
         try:
@@ -185,7 +186,7 @@ class TenantPages(Controller):
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        tenant_id: FromPath[int],
+        tenant_id: PathId,
     ) -> Template:
         await check_visible(request.app.state.authorizer, signed_in(request), tenant_id)
         return await _tenant_page(site, tenant_id, error=None)
@@ -195,7 +196,7 @@ class TenantPages(Controller):
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        tenant_id: FromPath[int],
+        tenant_id: PathId,
         data: Annotated[PenaltyFormData, Multipart],
     ) -> Redirect | Template:
         try:
@@ -220,7 +221,7 @@ class TenantPages(Controller):
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        tenant_id: FromPath[int],
+        tenant_id: PathId,
         data: Annotated[ReinstatementForm, Form],
     ) -> Redirect | Template:
         try:

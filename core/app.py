@@ -129,6 +129,13 @@ def validation_error_response(_: Request, exc: msgspec.ValidationError) -> Respo
     return Response({"error": f"输入不正确 / invalid input: {exc}"}, status_code=400)
 
 
+def undecodable_response(_: Request, exc: UnicodeDecodeError) -> Response[dict[str, str]]:
+    """A form field that is not UTF-8 text (Litestar decodes multipart fields unguarded)."""
+    return Response(
+        {"error": f"输入不是 UTF-8 文本 / input is not UTF-8 text: {exc.reason}"}, status_code=400
+    )
+
+
 @asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     settings = get_settings()
@@ -238,6 +245,7 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
         app_config.exception_handlers[msgspec.ValidationError] = validation_error_response
         for outage in (*OUTAGES, *DRIVER_ERRORS):
             app_config.exception_handlers[outage] = outage_response
+        app_config.exception_handlers[UnicodeDecodeError] = undecodable_response
         app_config.exception_handlers[NotAuthorizedException] = not_signed_in
         app_config.exception_handlers[NotFoundException] = http_error_response
         app_config.exception_handlers[PermissionDeniedException] = http_error_response

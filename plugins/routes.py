@@ -12,6 +12,7 @@ from litestar.params import FromPath, JSONBody
 from core.authz.guards import requires, signed_in, sub_site_only
 from core.data.columns import json_column
 from core.identity.routes import context_of
+from core.openapi import refusals
 from core.tenancy.registry import TenantRef
 from plugins import service
 from plugins.registry import CATALOGUE
@@ -40,7 +41,7 @@ class PluginApi(Controller):
     tags = ["plugins"]  # noqa: RUF012
     guards = [sub_site_only, requires("plugin", "request")]  # noqa: RUF012
 
-    @get("/", operation_id="listPlugins")
+    @get("/", operation_id="listPlugins", responses=refusals(401, 403, 404))
     async def catalogue(self, tenant: NamedDependency[TenantRef]) -> list[PluginView]:
         """Every plugin head office offers, and whether this sub-platform has it."""
         rows = await TenantPlugin.select(TenantPlugin.plugin, TenantPlugin.settings).where(
@@ -64,11 +65,16 @@ class PluginApi(Controller):
             )
         return views
 
-    @get("/requests", operation_id="listPluginRequests")
+    @get("/requests", operation_id="listPluginRequests", responses=refusals(401, 403, 404))
     async def requests(self, tenant: NamedDependency[TenantRef]) -> list[RequestView]:
         return await requests_of(tenant, PLUGIN_TYPE)
 
-    @post("/{name:str}/requests", operation_id="requestPlugin", status_code=201)
+    @post(
+        "/{name:str}/requests",
+        operation_id="requestPlugin",
+        status_code=201,
+        responses=refusals(400, 401, 403, 404, 409),
+    )
     async def request_plugin(
         self,
         request: Request[Any, Any, Any],

@@ -17,6 +17,7 @@ from core.data.columns import json_column
 from core.errors import NotFound
 from core.forms import Multipart
 from core.identity.routes import context_of
+from core.openapi import refusals
 from core.tenancy.registry import TenantRef
 from core.tenancy.tables import Tenant
 from tenants import branding
@@ -84,12 +85,12 @@ class BrandingApi(Controller):
     tags = ["branding"]  # noqa: RUF012
     guards = [sub_site_only, requires("branding", "manage")]  # noqa: RUF012
 
-    @get("/", operation_id="getBranding")
+    @get("/", operation_id="getBranding", responses=refusals(401, 403, 404))
     async def get_branding(self, tenant: NamedDependency[TenantRef]) -> BrandingView:
         """The tokens in force, the images, the approved customisation and the palette."""
         return await branding_view(tenant)
 
-    @put("/", operation_id="setBranding", status_code=204)
+    @put("/", operation_id="setBranding", status_code=204, responses=refusals(400, 401, 403, 404))
     async def set_branding(
         self,
         request: Request[Any, Any, Any],
@@ -101,7 +102,12 @@ class BrandingApi(Controller):
             request.app.state.authorizer, signed_in(request), tenant, data, context_of(request)
         )
 
-    @put("/{kind:str}", operation_id="uploadBrandingImage", status_code=200)
+    @put(
+        "/{kind:str}",
+        operation_id="uploadBrandingImage",
+        status_code=200,
+        responses=refusals(400, 401, 403, 404),
+    )
     async def upload_image(
         self,
         request: Request[Any, Any, Any],
@@ -121,11 +127,16 @@ class BrandingApi(Controller):
         )
         return Stored(key)
 
-    @get("/change-requests", operation_id="listChangeRequests")
+    @get("/change-requests", operation_id="listChangeRequests", responses=refusals(401, 403, 404))
     async def list_change_requests(self, tenant: NamedDependency[TenantRef]) -> list[RequestView]:
         return await requests_of(tenant, CHANGE_REQUEST_TYPE)
 
-    @post("/change-requests", operation_id="requestThemeChange", status_code=201)
+    @post(
+        "/change-requests",
+        operation_id="requestThemeChange",
+        status_code=201,
+        responses=refusals(400, 401, 403, 404, 409),
+    )
     async def request_change(
         self,
         request: Request[Any, Any, Any],

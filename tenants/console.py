@@ -22,6 +22,7 @@ from core.authz.guards import requires, signed_in, sub_site_only
 from core.errors import DomainError, NotFound
 from core.forms import Form, Multipart
 from core.identity.routes import context_of
+from core.openapi import PathId
 from core.tenancy.registry import TenantRef
 from core.tenancy.site import Site
 from plugins import service as plugin_service
@@ -231,7 +232,7 @@ class ConsolePages(Controller):
         self,
         site: NamedDependency[Site],
         tenant: NamedDependency[TenantRef],
-        announcement_id: FromPath[int],
+        announcement_id: PathId,
     ) -> Template:
         row = await announcement_of(tenant.id, announcement_id)
         return await self._editor(
@@ -244,7 +245,7 @@ class ConsolePages(Controller):
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
         tenant: NamedDependency[TenantRef],
-        announcement_id: FromPath[int],
+        announcement_id: PathId,
         data: Annotated[AnnouncementForm, Form],
     ) -> Redirect | Template:
         try:
@@ -275,7 +276,7 @@ class ConsolePages(Controller):
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
         tenant: NamedDependency[TenantRef],
-        announcement_id: FromPath[int],
+        announcement_id: PathId,
     ) -> Redirect | Template:
         try:
             await service.publish(
@@ -303,7 +304,7 @@ class ConsolePages(Controller):
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
         tenant: NamedDependency[TenantRef],
-        announcement_id: FromPath[int],
+        announcement_id: PathId,
         data: Annotated[ImageForm, Multipart],
     ) -> Redirect | Template:
         try:

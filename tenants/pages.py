@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -19,12 +18,14 @@ from core.identity.invitations import accept
 from core.identity.routes import context_of
 from core.identity.tables import AccountKind
 from core.notifications.service import notices_for
+from core.openapi import PathId
 from core.tenancy.site import Site
 from core.tenancy.tables import Tenant, TenantKind
 from tenants import applications, penalties
 from tenants.applications import ApplicationForm
 from tenants.materials import CHECKLISTS
 from tenants.provisioning import confirm_operating_unit
+from tenants.routes import MaterialUpload
 
 
 class RegisterForm(msgspec.Struct):
@@ -107,7 +108,7 @@ class ApplicantPages(Controller):
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        application_id: FromPath[int],
+        application_id: PathId,
     ) -> Template:
         return await _application_page(request, site, application_id, error=None)
 
@@ -116,9 +117,9 @@ class ApplicantPages(Controller):
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        application_id: FromPath[int],
+        application_id: PathId,
         item: FromPath[str],
-        data: Annotated[UploadFile, Multipart],
+        data: Annotated[MaterialUpload, Multipart],
     ) -> Redirect | Template:
         try:
             await applications.upload_material(
@@ -127,8 +128,8 @@ class ApplicantPages(Controller):
                 request.app.state.object_storage,
                 application_id,
                 item,
-                data.filename,
-                await data.read(),
+                data.data.filename,
+                await data.data.read(),
                 context_of(request),
             )
         except DomainError as exc:
@@ -140,7 +141,7 @@ class ApplicantPages(Controller):
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        application_id: FromPath[int],
+        application_id: PathId,
     ) -> Redirect | Template:
         try:
             await applications.submit_application(

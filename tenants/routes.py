@@ -24,6 +24,7 @@ from core.identity.invitations import accept
 from core.identity.routes import context_of
 from core.identity.tables import AccountKind
 from core.notifications.service import NoticeView, mark_read, notices_for
+from core.openapi import PathId, refusals
 from core.storage import ObjectKey
 from core.tenancy.registry import TenantRef, find_tenant_by_id
 from core.tenancy.site import Site
@@ -42,6 +43,12 @@ class NewApplicant(msgspec.Struct, forbid_unknown_fields=True):
     email: Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 
 
+class MaterialUpload(msgspec.Struct):
+    """A checklist item's file, in the form field ``data``; without it, the form is bad input."""
+
+    data: UploadFile
+
+
 class Created(msgspec.Struct):
     id: int
 
@@ -53,7 +60,12 @@ class ApplicantApi(Controller):
     tags = ["applications"]  # noqa: RUF012 - Litestar reads it as a class attribute
     guards = [main_portal_only]  # noqa: RUF012
 
-    @post("/applicants", operation_id="registerApplicant", status_code=201)
+    @post(
+        "/applicants",
+        operation_id="registerApplicant",
+        status_code=201,
+        responses=refusals(400, 403, 404, 409),
+    )
     async def register(
         self, request: Request[Any, Any, Any], data: JSONBody[NewApplicant]
     ) -> Created:
@@ -67,12 +79,21 @@ class ApplicantApi(Controller):
         )
         return Created(account_id)
 
-    @get("/applications", operation_id="listMyApplications", guards=[requires_active])
+    @get(
+        "/applications",
+        operation_id="listMyApplications",
+        guards=[requires_active],
+        responses=refusals(401, 403, 404),
+    )
     async def mine(self, request: Request[Any, Any, Any]) -> list[ApplicationView]:
         return await applications.my_applications(request.app.state.authorizer, signed_in(request))
 
     @post(
-        "/applications", operation_id="createApplication", status_code=201, guards=[requires_active]
+        "/applications",
+        operation_id="createApplication",
+        status_code=201,
+        guards=[requires_active],
+        responses=refusals(400, 401, 403, 404),
     )
     async def create(
         self, request: Request[Any, Any, Any], data: JSONBody[ApplicationForm]
@@ -87,10 +108,9 @@ class ApplicantApi(Controller):
         "/applications/{application_id:int}",
         operation_id="getMyApplication",
         guards=[requires_active],
+        responses=refusals(400, 401, 403, 404),
     )
-    async def one(
-        self, request: Request[Any, Any, Any], application_id: FromPath[int]
-    ) -> ApplicationView:
+    async def one(self, request: Request[Any, Any, Any], application_id: PathId) -> ApplicationView:
         return await applications.my_application(
             request.app.state.authorizer, signed_in(request), application_id
         )
@@ -100,11 +120,12 @@ class ApplicantApi(Controller):
         operation_id="updateApplication",
         status_code=204,
         guards=[requires_active],
+        responses=refusals(400, 401, 403, 404),
     )
     async def update(
         self,
         request: Request[Any, Any, Any],
-        application_id: FromPath[int],
+        application_id: PathId,
         data: JSONBody[ApplicationForm],
     ) -> None:
         await applications.update_application(
@@ -120,13 +141,14 @@ class ApplicantApi(Controller):
         operation_id="uploadMaterial",
         status_code=204,
         guards=[requires_active],
+        responses=refusals(400, 401, 403, 404),
     )
     async def upload(
         self,
         request: Request[Any, Any, Any],
-        application_id: FromPath[int],
+        application_id: PathId,
         item: FromPath[str],
-        data: Annotated[UploadFile, Multipart],
+        data: Annotated[MaterialUpload, Multipart],
     ) -> None:
         """Upload one checklist item (PDF, OFD, JPEG or PNG, checked by content)."""
         await applications.upload_material(
@@ -135,8 +157,8 @@ class ApplicantApi(Controller):
             request.app.state.object_storage,
             application_id,
             item,
-            data.filename,
-            await data.read(),
+            data.data.filename,
+            await data.data.read(),
             context_of(request),
         )
 
@@ -145,10 +167,9 @@ class ApplicantApi(Controller):
         operation_id="submitApplication",
         status_code=200,
         guards=[requires_active],
+        responses=refusals(400, 401, 403, 404, 409),
     )
-    async def submit(
-        self, request: Request[Any, Any, Any], application_id: FromPath[int]
-    ) -> Created:
+    async def submit(self, request: Request[Any, Any, Any], application_id: PathId) -> Created:
         """Submit or resubmit; refused with every missing item listed."""
         return Created(
             await applications.submit_application(
@@ -212,7 +233,7 @@ class ReviewApi(Controller):
     tags = ["approvals"]  # noqa: RUF012
     guards = [main_portal_only, requires("approval", "read")]  # noqa: RUF012
 
-    @get("/", operation_id="listApprovals")
+    @get("/", operation_id="listApprovals", responses=refusals(400, 401, 403, 404))
     async def queue(
         self,
         type: FromQuery[str | None] = None,
@@ -226,10 +247,8 @@ class ReviewApi(Controller):
             query = query.where(ApprovalRequest.state == wanted)
         return [_summary(r) for r in await query.limit(500)]
 
-    @get("/{request_id:int}", operation_id="getApproval")
-    async def detail(
-        self, request: Request[Any, Any, Any], request_id: FromPath[int]
-    ) -> ApprovalDetail:
+    @get("/{request_id:int}", operation_id="getApproval", responses=refusals(400, 401, 403, 404))
+    async def detail(self, request: Request[Any, Any, Any], request_id: PathId) -> ApprovalDetail:
         """A request with its history and, for an application, its materials' links."""
         row = await ApprovalRequest.select().where(ApprovalRequest.id == request_id).first()
         if row is None:
@@ -247,11 +266,16 @@ class ReviewApi(Controller):
             _summary(row), await approvals.history(request_id), application, links
         )
 
-    @post("/{request_id:int}/decision", operation_id="decideApproval", status_code=200)
+    @post(
+        "/{request_id:int}/decision",
+        operation_id="decideApproval",
+        status_code=200,
+        responses=refusals(400, 401, 403, 404, 409),
+    )
     async def decide(
         self,
         request: Request[Any, Any, Any],
-        request_id: FromPath[int],
+        request_id: PathId,
         data: JSONBody[DecisionBody],
     ) -> DecisionResult:
         """Approve, return with every deficiency listed, or reject."""
@@ -304,7 +328,7 @@ class SupervisionApi(Controller):
     tags = ["supervision"]  # noqa: RUF012
     guards = [main_portal_only, requires_active]  # noqa: RUF012
 
-    @get("/", operation_id="listTenants")
+    @get("/", operation_id="listTenants", responses=refusals(400, 401, 403, 404))
     async def tenants(
         self,
         request: Request[Any, Any, Any],
@@ -315,21 +339,24 @@ class SupervisionApi(Controller):
         found = await visible_tenants(request.app.state.authorizer, signed_in(request), wanted)
         return [_tenant_summary(t) for t in found]
 
-    @get("/{tenant_id:int}", operation_id="getTenant")
-    async def tenant(
-        self, request: Request[Any, Any, Any], tenant_id: FromPath[int]
-    ) -> TenantDetail:
+    @get("/{tenant_id:int}", operation_id="getTenant", responses=refusals(400, 401, 403, 404))
+    async def tenant(self, request: Request[Any, Any, Any], tenant_id: PathId) -> TenantDetail:
         await check_visible(request.app.state.authorizer, signed_in(request), tenant_id)
         tenant = await find_tenant_by_id(tenant_id)
         if tenant is None:
             raise NotFound("分平台不存在 / no such tenant")
         return TenantDetail(_tenant_summary(tenant), await penalties.history(tenant_id))
 
-    @post("/{tenant_id:int}/penalties", operation_id="imposePenalty", status_code=201)
+    @post(
+        "/{tenant_id:int}/penalties",
+        operation_id="imposePenalty",
+        status_code=201,
+        responses=refusals(400, 401, 403, 404),
+    )
     async def penalize(
         self,
         request: Request[Any, Any, Any],
-        tenant_id: FromPath[int],
+        tenant_id: PathId,
         data: Annotated[PenaltyUpload, Multipart],
     ) -> Created:
         """Reminder, warning, revocation or suspension, with grounds, statement, evidence."""
@@ -348,11 +375,16 @@ class SupervisionApi(Controller):
             )
         )
 
-    @post("/{tenant_id:int}/reinstatement", operation_id="reinstateTenant", status_code=201)
+    @post(
+        "/{tenant_id:int}/reinstatement",
+        operation_id="reinstateTenant",
+        status_code=201,
+        responses=refusals(400, 401, 403, 404),
+    )
     async def reinstate(
         self,
         request: Request[Any, Any, Any],
-        tenant_id: FromPath[int],
+        tenant_id: PathId,
         data: JSONBody[ReinstatementBody],
     ) -> Created:
         return Created(
@@ -381,7 +413,12 @@ class OperatorApi(Controller):
     tags = ["operator"]  # noqa: RUF012
     guards = [sub_site_only]  # noqa: RUF012
 
-    @post("/invitations/{token:str}", operation_id="acceptInvitation", status_code=200)
+    @post(
+        "/invitations/{token:str}",
+        operation_id="acceptInvitation",
+        status_code=200,
+        responses=refusals(400, 403, 404),
+    )
     async def accept_invitation(
         self,
         request: Request[Any, Any, Any],
@@ -398,7 +435,11 @@ class OperatorApi(Controller):
         )
 
     @post(
-        "/confirm", operation_id="confirmOperatingUnit", status_code=204, guards=[requires_active]
+        "/confirm",
+        operation_id="confirmOperatingUnit",
+        status_code=204,
+        guards=[requires_active],
+        responses=refusals(400, 401, 403, 404),
     )
     async def confirm(self, request: Request[Any, Any, Any], site: NamedDependency[Site]) -> None:
         """Confirm the operating unit and receive the management role (Art. 10)."""
@@ -407,7 +448,12 @@ class OperatorApi(Controller):
             request.app.state.authorizer, signed_in(request), site.tenant.id, context_of(request)
         )
 
-    @get("/penalties", operation_id="myPenalties", guards=[requires("tenant", "read")])
+    @get(
+        "/penalties",
+        operation_id="myPenalties",
+        guards=[requires("tenant", "read")],
+        responses=refusals(401, 403, 404),
+    )
     async def my_penalties(self, site: NamedDependency[Site]) -> list[penalties.PenaltyView]:
         """Reminders, warnings and every other decision about this tenant."""
         assert site.tenant is not None
@@ -419,12 +465,17 @@ class NoticeApi(Controller):
     tags = ["notices"]  # noqa: RUF012
     guards = [requires_active]  # noqa: RUF012
 
-    @get("/", operation_id="listNotices")
+    @get("/", operation_id="listNotices", responses=refusals(401, 403))
     async def notices(self, request: Request[Any, Any, Any]) -> list[NoticeView]:
         """The signed-in account's own notices, newest first."""
         return await notices_for(signed_in(request).account_id)
 
-    @post("/{notice_id:int}/read", operation_id="markNoticeRead", status_code=204)
-    async def read(self, request: Request[Any, Any, Any], notice_id: FromPath[int]) -> None:
+    @post(
+        "/{notice_id:int}/read",
+        operation_id="markNoticeRead",
+        status_code=204,
+        responses=refusals(400, 401, 403, 404),
+    )
+    async def read(self, request: Request[Any, Any, Any], notice_id: PathId) -> None:
         if not await mark_read(signed_in(request).account_id, notice_id):
             raise NotFound("通知不存在 / no such notice")

@@ -6,6 +6,7 @@ from litestar import get
 
 from core.audit.chain import Verification, verify
 from core.authz.guards import requires
+from core.openapi import refusals
 
 
 @get(
@@ -13,6 +14,7 @@ from core.authz.guards import requires
     operation_id="verifyAuditChain",
     tags=["audit"],
     guards=[requires("audit", "verify")],
+    responses=refusals(401, 403),
 )
 async def verify_audit_chain() -> Verification:
     """Walk the whole chain; name the first entry whose link does not hold."""

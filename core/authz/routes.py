@@ -19,16 +19,17 @@ from core.errors import DomainError
 from core.forms import Form
 from core.identity.routes import context_of
 from core.identity.tables import Account
+from core.openapi import RowId, refusals
 from core.tenancy.site import Site
 
 ASSIGN = requires("role", "assign")
 
 
 class RoleChange(msgspec.Struct, forbid_unknown_fields=True):
-    account_id: Annotated[int, msgspec.Meta(gt=0)]
+    account_id: RowId
     role: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
     region_code: Annotated[str, msgspec.Meta(pattern=r"^\d{6}$")] | None = None
-    tenant_id: Annotated[int, msgspec.Meta(gt=0)] | None = None  # main portal only
+    tenant_id: RowId | None = None  # main portal only
 
 
 class Grant(msgspec.Struct):
@@ -85,12 +86,12 @@ class RoleApi(Controller):
     tags = ["roles"]  # noqa: RUF012 - Litestar reads it as a class attribute
     guards = [ASSIGN]  # noqa: RUF012
 
-    @get("/grants", operation_id="listRoleGrants")
+    @get("/grants", operation_id="listRoleGrants", responses=refusals(401, 403))
     async def grants(self, site: NamedDependency[Site]) -> list[Grant]:
         """Who holds which role on this site."""
         return await list_grants(site)
 
-    @post("/grants", operation_id="grantRole", status_code=204)
+    @post("/grants", operation_id="grantRole", status_code=204, responses=refusals(400, 401, 403))
     async def grant(
         self,
         request: Request[Any, Any, Any],
@@ -100,7 +101,12 @@ class RoleApi(Controller):
         """Grant a role (granting one already held changes nothing)."""
         await _change(request, site, data, grant=True)
 
-    @post("/revocations", operation_id="revokeRole", status_code=204)
+    @post(
+        "/revocations",
+        operation_id="revokeRole",
+        status_code=204,
+        responses=refusals(400, 401, 403),
+    )
     async def revoke(
         self,
         request: Request[Any, Any, Any],

@@ -19,6 +19,7 @@ from core.forms import Form
 from core.identity import auth
 from core.identity.principal import Principal
 from core.identity.sessions import SessionRecord, Sessions, cookie_name, session_cookie
+from core.openapi import refusals
 from core.settings import get_settings
 from core.tenancy.site import Site
 
@@ -111,7 +112,7 @@ class AuthApi(Controller):
     path = "/api/auth"
     tags = ["auth"]  # noqa: RUF012 - Litestar reads it as a class attribute
 
-    @post("/login", operation_id="login", status_code=200)
+    @post("/login", operation_id="login", status_code=200, responses=refusals(400, 401, 403, 429))
     async def login(
         self,
         request: Request[Any, Any, Any],
@@ -125,7 +126,13 @@ class AuthApi(Controller):
         response.set_cookie(session_cookie(security, site, result.session_id, max_age=None))
         return response
 
-    @post("/logout", operation_id="logout", status_code=204, guards=[requires_session])
+    @post(
+        "/logout",
+        operation_id="logout",
+        status_code=204,
+        guards=[requires_session],
+        responses=refusals(400, 401, 403),
+    )
     async def logout(
         self, request: Request[Any, Any, Any], site: NamedDependency[Site]
     ) -> Response[None]:
@@ -133,12 +140,18 @@ class AuthApi(Controller):
         await auth.sign_out(current)
         return _logged_out(Response(None, status_code=204), site)
 
-    @get("/me", operation_id="me", guards=[requires_session])
+    @get("/me", operation_id="me", guards=[requires_session], responses=refusals(401, 403))
     async def me(self, request: Request[Any, Any, Any], site: NamedDependency[Site]) -> Me:
         current = _current(request, site)
         return _me(current.principal, current.record)
 
-    @post("/password", operation_id="changePassword", status_code=204, guards=[requires_session])
+    @post(
+        "/password",
+        operation_id="changePassword",
+        status_code=204,
+        guards=[requires_session],
+        responses=refusals(400, 401, 403),
+    )
     async def change_password(
         self,
         request: Request[Any, Any, Any],
@@ -149,7 +162,13 @@ class AuthApi(Controller):
         current = _current(request, site)
         await auth.change_password(current, old=data.current_password, new=data.new_password)
 
-    @post("/totp/setup", operation_id="startTotp", status_code=200, guards=[requires_session])
+    @post(
+        "/totp/setup",
+        operation_id="startTotp",
+        status_code=200,
+        guards=[requires_session],
+        responses=refusals(400, 401, 403),
+    )
     async def totp_setup(
         self, request: Request[Any, Any, Any], site: NamedDependency[Site]
     ) -> TotpSetup:
@@ -158,7 +177,13 @@ class AuthApi(Controller):
         uri = await auth.start_totp_enrolment(current)
         return TotpSetup(otpauth_uri=uri)
 
-    @post("/totp/confirm", operation_id="confirmTotp", status_code=204, guards=[requires_session])
+    @post(
+        "/totp/confirm",
+        operation_id="confirmTotp",
+        status_code=204,
+        guards=[requires_session],
+        responses=refusals(400, 401, 403),
+    )
     async def totp_confirm(
         self, request: Request[Any, Any, Any], site: NamedDependency[Site], data: JSONBody[TotpBody]
     ) -> None:

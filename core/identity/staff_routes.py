@@ -7,12 +7,13 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from core.authz.guards import requires_active, signed_in
 from core.identity import staff
 from core.identity.routes import context_of
 from core.identity.tables import AccountKind
+from core.openapi import PathId, refusals
 from core.tenancy.site import Site
 
 
@@ -32,14 +33,14 @@ class StaffApi(Controller):
     tags = ["staff"]  # noqa: RUF012 - Litestar reads it as a class attribute
     guards = [requires_active]  # noqa: RUF012
 
-    @get("/", operation_id="listStaff")
+    @get("/", operation_id="listStaff", responses=refusals(401, 403))
     async def list(
         self, request: Request[Any, Any, Any], site: NamedDependency[Site]
     ) -> list[staff.StaffMember]:
         """This site's staff: the tenant's, or head office's staff and regulators."""
         return await staff.list_staff(request.app.state.authorizer, signed_in(request), site)
 
-    @post("/", operation_id="addStaff", status_code=201)
+    @post("/", operation_id="addStaff", status_code=201, responses=refusals(400, 401, 403, 409))
     async def add(
         self,
         request: Request[Any, Any, Any],
@@ -59,12 +60,17 @@ class StaffApi(Controller):
         )
         return Created(account_id)
 
-    @post("/{account_id:int}/disable", operation_id="disableStaff", status_code=204)
+    @post(
+        "/{account_id:int}/disable",
+        operation_id="disableStaff",
+        status_code=204,
+        responses=refusals(400, 401, 403, 404),
+    )
     async def disable(
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        account_id: FromPath[int],
+        account_id: PathId,
     ) -> None:
         """Disable an account: its sessions end at their next request."""
         await staff.set_active(
@@ -76,12 +82,17 @@ class StaffApi(Controller):
             context=context_of(request),
         )
 
-    @post("/{account_id:int}/enable", operation_id="enableStaff", status_code=204)
+    @post(
+        "/{account_id:int}/enable",
+        operation_id="enableStaff",
+        status_code=204,
+        responses=refusals(400, 401, 403, 404),
+    )
     async def enable(
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        account_id: FromPath[int],
+        account_id: PathId,
     ) -> None:
         await staff.set_active(
             request.app.state.authorizer,

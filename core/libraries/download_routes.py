@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from core.approvals.tables import ApprovalRequest
 from core.authz.guards import requires_active, signed_in
@@ -17,6 +17,7 @@ from core.identity.routes import context_of
 from core.libraries import downloads
 from core.libraries.downloads import DOWNLOAD_TYPE, DownloadRequest
 from core.libraries.experts import export  # noqa: F401  - registers the experts dataset
+from core.openapi import PathId, refusals
 from core.tenancy.site import Site
 
 
@@ -37,7 +38,9 @@ class DownloadApi(Controller):
     tags = ["library"]  # noqa: RUF012
     guards = [requires_active]  # noqa: RUF012
 
-    @post("/", operation_id="requestDownload", status_code=201)
+    @post(
+        "/", operation_id="requestDownload", status_code=201, responses=refusals(400, 401, 403, 409)
+    )
     async def ask(
         self,
         request: Request[Any, Any, Any],
@@ -50,7 +53,7 @@ class DownloadApi(Controller):
         )
         return Created(request_id)
 
-    @get("/", operation_id="listOwnDownloads")
+    @get("/", operation_id="listOwnDownloads", responses=refusals(401, 403))
     async def own(
         self, request: Request[Any, Any, Any], site: NamedDependency[Site]
     ) -> list[DownloadRequestView]:
@@ -81,12 +84,16 @@ class DownloadApi(Controller):
             for r in rows
         ]
 
-    @get("/{request_id:int}/file", operation_id="downloadLibraryData")
+    @get(
+        "/{request_id:int}/file",
+        operation_id="downloadLibraryData",
+        responses=refusals(400, 401, 403, 404),
+    )
     async def file(
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        request_id: FromPath[int],
+        request_id: PathId,
     ) -> Response[bytes]:
         """The approved file; every download is audited."""
         made = await downloads.download(

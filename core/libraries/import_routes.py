@@ -10,7 +10,6 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from core.authz.guards import main_portal_only, requires, signed_in
@@ -21,6 +20,7 @@ from core.identity.routes import context_of
 from core.libraries import imports
 from core.libraries.imports import RowError
 from core.libraries.subjects.tables import ImportJob, SubjectKind
+from core.openapi import PathId, refusals
 from core.tenancy.site import Site
 
 
@@ -84,15 +84,15 @@ class ImportApi(Controller):
     tags = ["library"]  # noqa: RUF012
     guards = [main_portal_only, requires("library", "manage")]  # noqa: RUF012
 
-    @post("/", operation_id="startImport", status_code=202)
+    @post("/", operation_id="startImport", status_code=202, responses=refusals(400, 401, 403, 404))
     async def start(
         self, request: Request[Any, Any, Any], data: Annotated[ImportUpload, Multipart]
     ) -> ImportStarted:
         """Validate every row, then (unless a dry run) import; strict: all or nothing."""
         return ImportStarted(await _start(request, data))
 
-    @get("/{job_id:int}", operation_id="getImport")
-    async def progress(self, job_id: FromPath[int]) -> ImportProgress:
+    @get("/{job_id:int}", operation_id="getImport", responses=refusals(400, 401, 403, 404))
+    async def progress(self, job_id: PathId) -> ImportProgress:
         return await progress_of(job_id)
 
 
@@ -122,7 +122,7 @@ class ImportPages(Controller):
         return Redirect(f"/admin/imports/{job_id}", status_code=303)
 
     @get("/{job_id:int}")
-    async def show(self, site: NamedDependency[Site], job_id: FromPath[int]) -> Template:
+    async def show(self, site: NamedDependency[Site], job_id: PathId) -> Template:
         """Refreshes itself every two seconds while the job runs (no JavaScript needed)."""
         return Template(
             "admin/import.html", context={"site": site, "job": await progress_of(job_id)}

@@ -13,12 +13,13 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.datastructures import State, UploadFile
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from core.authz.guards import requires, requires_active, signed_in, sub_site_only
 from core.errors import DomainError
 from core.forms import Multipart
 from core.identity.routes import context_of
+from core.openapi import PathId, refusals
 from core.storage import ObjectKey, ObjectMissing
 from core.storage.routes import SAFE_HEADERS
 from core.tenancy.regions import region_name
@@ -113,7 +114,7 @@ class AnnouncementPages(Controller):
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        announcement_id: FromPath[int],
+        announcement_id: PathId,
     ) -> Response[bytes]:
         return await self._detail_page(request, site, announcement_id, "announcements/detail.html")
 
@@ -122,7 +123,7 @@ class AnnouncementPages(Controller):
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        announcement_id: FromPath[int],
+        announcement_id: PathId,
     ) -> Response[bytes]:
         return await self._detail_page(request, site, announcement_id, "announcements/print.html")
 
@@ -131,8 +132,8 @@ class AnnouncementPages(Controller):
         self,
         site: NamedDependency[Site],
         state: State,
-        announcement_id: FromPath[int],
-        attachment_id: FromPath[int],
+        announcement_id: PathId,
+        attachment_id: PathId,
     ) -> Response[bytes]:
         row = await queries.attachment_of(_tenant_id(site), announcement_id, attachment_id)
         try:
@@ -155,7 +156,7 @@ class PublicAnnouncementApi(Controller):
     path = "/api/announcements"
     tags = ["announcements"]  # noqa: RUF012
 
-    @get("/", operation_id="listAnnouncements")
+    @get("/", operation_id="listAnnouncements", responses=refusals(400))
     async def list_announcements(
         self,
         site: NamedDependency[Site],
@@ -171,9 +172,9 @@ class PublicAnnouncementApi(Controller):
         filters = Filters(type, category, published_from, published_to, keyword, source, page)
         return await queries.search(_tenant_id(site), filters)
 
-    @get("/{announcement_id:int}", operation_id="getAnnouncement")
+    @get("/{announcement_id:int}", operation_id="getAnnouncement", responses=refusals(400, 404))
     async def get_announcement(
-        self, site: NamedDependency[Site], announcement_id: FromPath[int]
+        self, site: NamedDependency[Site], announcement_id: PathId
     ) -> Detail:
         return await queries.detail(_tenant_id(site), announcement_id)
 
@@ -217,7 +218,7 @@ class AnnouncementApi(Controller):
     tags = ["announcements"]  # noqa: RUF012
     guards = [sub_site_only, requires("announcement", "manage")]  # noqa: RUF012
 
-    @get("/", operation_id="listOwnAnnouncements")
+    @get("/", operation_id="listOwnAnnouncements", responses=refusals(401, 403, 404))
     async def list_own(self, tenant: NamedDependency[TenantRef]) -> list[StaffAnnouncement]:
         """The tenant's announcements, drafts first, newest first (at most 500)."""
         rows = (
@@ -229,7 +230,12 @@ class AnnouncementApi(Controller):
         )
         return [msgspec.convert(r, StaffAnnouncement) for r in rows]
 
-    @post("/", operation_id="createAnnouncement", status_code=201)
+    @post(
+        "/",
+        operation_id="createAnnouncement",
+        status_code=201,
+        responses=refusals(400, 401, 403, 404),
+    )
     async def create(
         self,
         request: Request[Any, Any, Any],
@@ -242,12 +248,17 @@ class AnnouncementApi(Controller):
         )
         return Created(announcement_id)
 
-    @put("/{announcement_id:int}", operation_id="updateAnnouncement", status_code=204)
+    @put(
+        "/{announcement_id:int}",
+        operation_id="updateAnnouncement",
+        status_code=204,
+        responses=refusals(400, 401, 403, 404),
+    )
     async def update(
         self,
         request: Request[Any, Any, Any],
         tenant: NamedDependency[TenantRef],
-        announcement_id: FromPath[int],
+        announcement_id: PathId,
         data: JSONBody[AnnouncementDraft],
     ) -> None:
         """Edit a draft; a published announcement is refused (publish a correction)."""
@@ -260,12 +271,17 @@ class AnnouncementApi(Controller):
             context_of(request),
         )
 
-    @post("/{announcement_id:int}/publish", operation_id="publishAnnouncement", status_code=200)
+    @post(
+        "/{announcement_id:int}/publish",
+        operation_id="publishAnnouncement",
+        status_code=200,
+        responses=refusals(400, 401, 403, 404),
+    )
     async def publish(
         self,
         request: Request[Any, Any, Any],
         tenant: NamedDependency[TenantRef],
-        announcement_id: FromPath[int],
+        announcement_id: PathId,
     ) -> Published:
         """Publish now; again, the answer is the first publication's time."""
         when = await service.publish(
@@ -281,12 +297,13 @@ class AnnouncementApi(Controller):
         "/{announcement_id:int}/attachments",
         operation_id="attachToAnnouncement",
         status_code=201,
+        responses=refusals(400, 401, 403, 404),
     )
     async def attach(
         self,
         request: Request[Any, Any, Any],
         tenant: NamedDependency[TenantRef],
-        announcement_id: FromPath[int],
+        announcement_id: PathId,
         data: Annotated[AttachmentUpload, Multipart],
     ) -> Created:
         """A PDF, OFD, JPEG or PNG file (20 MB at most) for a draft."""
@@ -318,12 +335,14 @@ class ParticipationApi(Controller):
     tags = ["announcements"]  # noqa: RUF012
     guards = [sub_site_only, requires_active]  # noqa: RUF012
 
-    @post("/", operation_id="takePart", status_code=201)
+    @post(
+        "/", operation_id="takePart", status_code=201, responses=refusals(400, 401, 403, 404, 409)
+    )
     async def take_part(
         self,
         request: Request[Any, Any, Any],
         tenant: NamedDependency[TenantRef],
-        announcement_id: FromPath[int],
+        announcement_id: PathId,
     ) -> Created:
         """Refused before review passes and while a blacklist record is in force."""
         participation_id = await participation.take_part(
@@ -341,9 +360,10 @@ class ParticipationApi(Controller):
     operation_id="listParticipations",
     tags=["announcements"],
     guards=[sub_site_only, requires("announcement", "manage")],
+    responses=refusals(400, 401, 403, 404),
 )
 async def list_participations(
-    tenant: NamedDependency[TenantRef], announcement_id: FromPath[int]
+    tenant: NamedDependency[TenantRef], announcement_id: PathId
 ) -> list[ParticipationView]:
     """Who has taken part in the tenant's announcement."""
     await service.announcement_of(tenant.id, announcement_id)

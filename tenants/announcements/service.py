@@ -23,6 +23,7 @@ from core.authz.policies import authorize
 from core.data.engine import get_engine, write_transaction
 from core.errors import DomainError, NotFound
 from core.identity.principal import Principal
+from core.openapi import RowId
 from core.richtext import sanitise
 from core.storage import ObjectKey, ObjectStorage, discard
 from core.tenancy.regions import region_exists
@@ -53,7 +54,7 @@ class AnnouncementDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True)
     region_code: Annotated[str, msgspec.Meta(pattern=r"^\d{6}$")]
     body_html: Annotated[str, msgspec.Meta(min_length=1, max_length=200_000)]
     deadline_at: dt.datetime | None = None
-    corrects: int | None = None
+    corrects: RowId | None = None
 
 
 def _domain(tenant: TenantRef) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
 from core.authz.guards import main_portal_only, signed_in
 from core.identity.routes import context_of
@@ -19,6 +19,7 @@ from core.libraries.commodities.service import (
     CommodityView,
     PriceForm,
 )
+from core.openapi import PathId, RowId, refusals
 from core.tenancy.site import Site
 
 
@@ -33,7 +34,7 @@ class CommodityPage(msgspec.Struct):
 
 
 class SupplierBody(msgspec.Struct, forbid_unknown_fields=True):
-    subject_id: int
+    subject_id: RowId
 
 
 class CommodityApi(Controller):
@@ -41,7 +42,7 @@ class CommodityApi(Controller):
     tags = ["library"]  # noqa: RUF012
     guards = [library_reader]  # noqa: RUF012
 
-    @get("/", operation_id="searchCommodities")
+    @get("/", operation_id="searchCommodities", responses=refusals(400, 401, 403))
     async def search(
         self,
         q: Annotated[str, QueryParameter(max_length=100)] = "",
@@ -52,24 +53,35 @@ class CommodityApi(Controller):
         items, has_next = await service.search(q, category, page)
         return CommodityPage(items, page, has_next)
 
-    @get("/{commodity_id:int}", operation_id="getCommodity")
-    async def detail(self, commodity_id: FromPath[int]) -> CommodityView:
+    @get("/{commodity_id:int}", operation_id="getCommodity", responses=refusals(400, 401, 403, 404))
+    async def detail(self, commodity_id: PathId) -> CommodityView:
         """The item with its reference-price history and linked suppliers."""
         return await service.view(commodity_id)
 
-    @post("/", operation_id="addCommodity", status_code=201, guards=[main_portal_only])
+    @post(
+        "/",
+        operation_id="addCommodity",
+        status_code=201,
+        guards=[main_portal_only],
+        responses=refusals(400, 401, 403, 404, 409),
+    )
     async def add(self, request: Request[Any, Any, Any], data: JSONBody[CommodityForm]) -> Created:
         commodity_id = await service.add_commodity(
             request.app.state.authorizer, signed_in(request), data, context_of(request)
         )
         return Created(commodity_id)
 
-    @post("/{commodity_id:int}/prices", operation_id="addReferencePrice", status_code=204)
+    @post(
+        "/{commodity_id:int}/prices",
+        operation_id="addReferencePrice",
+        status_code=204,
+        responses=refusals(400, 401, 403, 404),
+    )
     async def add_price(
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        commodity_id: FromPath[int],
+        commodity_id: PathId,
         data: JSONBody[PriceForm],
     ) -> None:
         """A price observed by head office, or by a sub-platform in its own deals."""
@@ -87,11 +99,12 @@ class CommodityApi(Controller):
         operation_id="linkCommoditySupplier",
         status_code=204,
         guards=[main_portal_only],
+        responses=refusals(400, 401, 403, 404, 409),
     )
     async def link(
         self,
         request: Request[Any, Any, Any],
-        commodity_id: FromPath[int],
+        commodity_id: PathId,
         data: JSONBody[SupplierBody],
     ) -> None:
         await service.link_supplier(

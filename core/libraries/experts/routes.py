@@ -24,6 +24,7 @@ from core.libraries.experts.service import (
 )
 from core.libraries.experts.specialties import SpecialtyNode, specialty_names, specialty_tree
 from core.libraries.experts.tables import TITLE_LABELS, Availability
+from core.openapi import refusals
 from core.tenancy.site import Site
 
 # Decrypted identities are never kept by a browser or a proxy.
@@ -58,7 +59,12 @@ class ExpertLibraryApi(Controller):
         """The specialty classification as a tree (public reference data)."""
         return await specialty_tree()
 
-    @get("/experts", operation_id="searchExperts", guards=[library_reader])
+    @get(
+        "/experts",
+        operation_id="searchExperts",
+        guards=[library_reader],
+        responses=refusals(400, 401, 403),
+    )
     async def search(
         self,
         specialty: SpecialtyFilter = None,
@@ -68,7 +74,12 @@ class ExpertLibraryApi(Controller):
         """By specialty (its sub-classes included) and region (its sub-regions included) only."""
         return await service.search(_blank_is_none(specialty), _blank_is_none(region), page)
 
-    @get("/experts/{code:str}", operation_id="getExpert", guards=[library_reader])
+    @get(
+        "/experts/{code:str}",
+        operation_id="getExpert",
+        guards=[library_reader],
+        responses=refusals(400, 401, 403, 404),
+    )
     async def detail(self, code: FromPath[str]) -> ExpertView:
         return await service.expert_view(code)
 
@@ -77,6 +88,7 @@ class ExpertLibraryApi(Controller):
         operation_id="registerExpert",
         status_code=201,
         guards=[main_portal_only, requires("library", "manage")],
+        responses=refusals(400, 401, 403, 404, 409),
     )
     async def register(
         self, request: Request[Any, Any, Any], data: JSONBody[ExpertForm]
@@ -93,6 +105,7 @@ class ExpertLibraryApi(Controller):
         operation_id="getExpertSecret",
         guards=[main_portal_only, requires_active],
         cache_control=NO_STORE,
+        responses=refusals(400, 401, 403, 404),
     )
     async def secret(
         self, request: Request[Any, Any, Any], code: FromPath[str]
@@ -107,6 +120,7 @@ class ExpertLibraryApi(Controller):
         operation_id="setExpertAvailability",
         status_code=204,
         guards=[main_portal_only, requires("library", "manage")],
+        responses=refusals(400, 401, 403, 404),
     )
     async def availability(
         self, request: Request[Any, Any, Any], code: FromPath[str], data: JSONBody[AvailabilityBody]

@@ -25,6 +25,7 @@ from core.libraries.subjects.qualifications import add_qualification
 from core.libraries.subjects.registration import Profile, Registration
 from core.libraries.subjects.search import SubjectFilters, SubjectSummary, SubjectView
 from core.libraries.subjects.tables import SubjectKind
+from core.openapi import PathId, refusals
 from core.tenancy.site import Site
 
 
@@ -92,7 +93,12 @@ class RegistrationApi(Controller):
         )
         return Created(subject_id)
 
-    @post("/suppliers", operation_id="registerSupplier", status_code=201)
+    @post(
+        "/suppliers",
+        operation_id="registerSupplier",
+        status_code=201,
+        responses=refusals(400, 403, 409),
+    )
     async def register_supplier(
         self,
         request: Request[Any, Any, Any],
@@ -102,7 +108,12 @@ class RegistrationApi(Controller):
         """The account and the library entry at once, pending head office's review."""
         return await self._register(request, site, SubjectKind.supplier, data)
 
-    @post("/agencies", operation_id="registerAgency", status_code=201)
+    @post(
+        "/agencies",
+        operation_id="registerAgency",
+        status_code=201,
+        responses=refusals(400, 403, 409),
+    )
     async def register_agency(
         self,
         request: Request[Any, Any, Any],
@@ -111,7 +122,12 @@ class RegistrationApi(Controller):
     ) -> Created:
         return await self._register(request, site, SubjectKind.agency, data)
 
-    @get("/me", operation_id="getOwnLibraryEntry", guards=[requires_active])
+    @get(
+        "/me",
+        operation_id="getOwnLibraryEntry",
+        guards=[requires_active],
+        responses=refusals(401, 403, 404),
+    )
     async def own(self, request: Request[Any, Any, Any]) -> OwnEntry:
         row = await registration.own_subject(signed_in(request))
         return OwnEntry(
@@ -120,7 +136,12 @@ class RegistrationApi(Controller):
             await credit.records_of(row["id"]),
         )
 
-    @put("/me", operation_id="updateOwnLibraryEntry", guards=[requires_active])
+    @put(
+        "/me",
+        operation_id="updateOwnLibraryEntry",
+        guards=[requires_active],
+        responses=refusals(400, 401, 403, 404),
+    )
     async def update_own(
         self, request: Request[Any, Any, Any], data: JSONBody[Profile]
     ) -> ProfileUpdated:
@@ -134,6 +155,7 @@ class RegistrationApi(Controller):
         operation_id="addQualification",
         status_code=201,
         guards=[requires_active],
+        responses=refusals(400, 401, 403, 404),
     )
     async def add_qualification(
         self,
@@ -168,7 +190,7 @@ class SubjectApi(Controller):
     tags = ["library"]  # noqa: RUF012
     guards = [library_reader]  # noqa: RUF012
 
-    @get("/", operation_id="searchSubjects")
+    @get("/", operation_id="searchSubjects", responses=refusals(400, 401, 403))
     async def search_subjects(
         self,
         kind: FromQuery[SubjectKind | None] = None,
@@ -182,12 +204,16 @@ class SubjectApi(Controller):
         items, has_next = await search.search(filters)
         return SubjectPage(items, page, has_next)
 
-    @get("/by-credit-code/{code:str}", operation_id="findSubjectByCreditCode")
+    @get(
+        "/by-credit-code/{code:str}",
+        operation_id="findSubjectByCreditCode",
+        responses=refusals(400, 401, 403, 404),
+    )
     async def by_credit_code(self, code: FromPath[str]) -> SubjectSummary:
         return await search.by_credit_code(code)
 
-    @get("/{subject_id:int}", operation_id="getSubject")
-    async def detail(self, site: NamedDependency[Site], subject_id: FromPath[int]) -> SubjectDetail:
+    @get("/{subject_id:int}", operation_id="getSubject", responses=refusals(400, 401, 403, 404))
+    async def detail(self, site: NamedDependency[Site], subject_id: PathId) -> SubjectDetail:
         """The entry, its credit records and, on a sub-site, that tenant's own note."""
         note = None if site.tenant is None else await notes.note_of(site.tenant.id, subject_id)
         return SubjectDetail(
@@ -197,12 +223,17 @@ class SubjectApi(Controller):
             note,
         )
 
-    @put("/{subject_id:int}/note", operation_id="setSubjectNote", status_code=204)
+    @put(
+        "/{subject_id:int}/note",
+        operation_id="setSubjectNote",
+        status_code=204,
+        responses=refusals(400, 401, 403, 404),
+    )
     async def set_note(
         self,
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
-        subject_id: FromPath[int],
+        subject_id: PathId,
         data: JSONBody[NoteForm],
     ) -> None:
         """This sub-platform's private note and rating (内部备注、评价)."""
@@ -222,11 +253,12 @@ class SubjectApi(Controller):
         operation_id="addCreditRecord",
         status_code=201,
         guards=[main_portal_only],
+        responses=refusals(400, 401, 403, 404),
     )
     async def add_credit_record(
         self,
         request: Request[Any, Any, Any],
-        subject_id: FromPath[int],
+        subject_id: PathId,
         data: JSONBody[CreditForm],
     ) -> Created:
         """Enter an authority's decision: commendation, penalty or blacklist."""
@@ -249,9 +281,10 @@ class CreditApi(Controller):
         operation_id="liftCreditRecord",
         status_code=204,
         guards=[main_portal_only, requires_active],
+        responses=refusals(400, 401, 403, 404),
     )
     async def lift(
-        self, request: Request[Any, Any, Any], record_id: FromPath[int], data: JSONBody[LiftBody]
+        self, request: Request[Any, Any, Any], record_id: PathId, data: JSONBody[LiftBody]
     ) -> None:
         await credit.lift(
             request.app.state.authorizer,
@@ -261,7 +294,12 @@ class CreditApi(Controller):
             context_of(request),
         )
 
-    @get("/notices", operation_id="listCreditNotices", guards=[main_portal_only])
+    @get(
+        "/notices",
+        operation_id="listCreditNotices",
+        guards=[main_portal_only],
+        responses=refusals(404),
+    )
     async def notices(self, page: Annotated[int, QueryParameter(ge=1, le=500)] = 1) -> NoticePage:
         """信用公示: penalties and blacklists, newest first (public)."""
         items, has_next = await credit.notices(page)
