@@ -306,33 +306,34 @@ def process_cpu_s(pid: int) -> float:
 
 
 class Api:
-    """One keep-alive connection to our server, signed in as the bench administrator."""
+    """One keep-alive connection to our server; :meth:`sign_in` makes it an account's."""
 
     def __init__(self, server: Server) -> None:
         self.server = server
         self.connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
         self.headers = {"Host": server.host}
 
-    def sign_in(self) -> None:
+    def sign_in(self, login: str = ADMIN, password: str = ADMIN_PASSWORD, site: str = "") -> None:
+        """Sign in on the main portal, or on the sub-site whose path prefix is ``site``."""
         with httpx.Client(
             base_url=f"http://127.0.0.1:{self.server.port}",
             headers={"Host": self.server.host},
             trust_env=False,
             timeout=30.0,
         ) as client:
-            client.get("/api/site").raise_for_status()
+            client.get(f"{site}/api/site").raise_for_status()
             token = client.cookies.get("csrftoken")
             if not token:
                 raise BenchError("GET /api/site set no csrftoken cookie")
             response = client.post(
-                "/api/auth/login",
-                json={"login": ADMIN, "password": ADMIN_PASSWORD},
+                f"{site}/api/auth/login",
+                json={"login": login, "password": password},
                 headers={"x-csrftoken": token},
             )
             if response.status_code != 200:
                 raise BenchError(
-                    f"sign-in as {ADMIN} answered {response.status_code}: {response.text[:300]}"
-                    " (an existing bench-admin with another password? use another database)"
+                    f"sign-in as {login} answered {response.status_code}: {response.text[:300]}"
+                    f" (an existing {login} with another password? use another database)"
                 )
             self.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
 
@@ -351,6 +352,10 @@ class Api:
         return response.status, body, response, time.perf_counter_ns() - t0
 
     def get(self, path: str, into: Timings | None) -> object:
+        return json.loads(self.fetch(path, into))
+
+    def fetch(self, path: str, into: Timings | None) -> bytes:
+        """The body of a 200 answer; its client and server time go ``into``."""
         status, body, response, elapsed = self._exchange(path)
         if status != 200:
             raise BenchError(
@@ -363,7 +368,7 @@ class Api:
             if timing is None:
                 raise BenchError(f"GET {path}: no Server-Timing app;dur= header")
             into.server.append(float(timing.group(1)))
-        return json.loads(body)
+        return body
 
     def close(self) -> None:
         self.connection.close()

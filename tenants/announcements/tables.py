@@ -13,7 +13,6 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
 from core.libraries.subjects.tables import Subject
@@ -96,7 +95,7 @@ class Announcement(Table, tablename="announcement"):
     # The published announcement this one corrects (更正公告 only), in the same tenant.
     corrects = Integer(null=True, default=None, index=True)
     deadline_at = Timestamptz(null=True, default=None)
-    published_at = Timestamptz(null=True, default=None, index=True, index_method=IndexMethod.btree)
+    published_at = Timestamptz(null=True, default=None)
     created_by = Integer()
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

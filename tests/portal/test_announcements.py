@@ -234,6 +234,8 @@ async def test_list_filters_and_pages(app: Litestar, sites: tuple[Site, Site]) -
             "/api/announcements", params={"tenant": b.tenant.slug, "keyword": "公告"}
         )
         assert {i["tenant_slug"] for i in only_b.json()["items"]} == {b.tenant.slug}
+        nobody = await main.get("/api/announcements", params={"tenant": "no-such-platform"})
+        assert nobody.status_code == 200 and nobody.json()["items"] == []
 
 
 @pytest.mark.asyncio

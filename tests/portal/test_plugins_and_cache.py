@@ -160,6 +160,8 @@ async def test_pages_are_cached_and_dropped_on_every_change(
         assert "本分平台已被中止系统使用权限" in (await a.public.get("/")).text
         listed = (await main.get("/announcements")).text
         assert "缓存测试第二条公告" not in listed  # withdrawn from the main portal
+        by_source = await main.get("/announcements", params={"tenant": a.tenant.slug})
+        assert "缓存测试第二条公告" not in by_source.text  # also when asked for by name
         await penalties.reinstate(
             authorizer, people["admin"], a.tenant.id, "整改完成", RequestContext()
         )
