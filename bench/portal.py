@@ -60,6 +60,7 @@ class BenchError(Exception):
 @dataclass(frozen=True)
 class Run:
     rps: float
+    p50_ms: float
     p99_ms: float
     requests: int
     non_2xx: int
@@ -71,14 +72,16 @@ _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 def parse_wrk(output: str) -> Run:
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
+    p50 = re.search(r"^\s*50%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
     p99 = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
     total = re.search(r"^\s*(\d+) requests in ", output, re.M)
-    if not (rps and p99 and total):
+    if not (rps and p50 and p99 and total):
         raise BenchError(f"could not read wrk's output:\n{output}")
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     errors = re.search(r"Socket errors:\s+(.*)$", output, re.M)
     return Run(
         rps=float(rps.group(1)),
+        p50_ms=float(p50.group(1)) * _UNITS_MS[p50.group(2)],
         p99_ms=float(p99.group(1)) * _UNITS_MS[p99.group(2)],
         requests=int(total.group(1)),
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,

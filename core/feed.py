@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
@@ -33,3 +34,13 @@ async def follow(
         except Exception:
             log.warning("change feed %s lost; retrying", channel, exc_info=True)
             await asyncio.sleep(1.0)
+
+
+async def announce(redis: Redis, channel: str, message: str) -> None:
+    """Tell the other workers; called after a commit, so it must not fail now. A worker whose
+    feed broke drops everything when it subscribes again, and its entries' life bounds the rest.
+    """
+    try:
+        await redis.publish(channel, message)
+    except RedisError as exc:
+        log.warning("change on %s not announced (%s): %r", channel, message, exc)

@@ -54,6 +54,9 @@ class Stores:
                 socket_connect_timeout=REDIS_TIMEOUT_S,
                 socket_timeout=REDIS_TIMEOUT_S,
                 retry=Retry(NoBackoff(), 1),
+                # A connection idle this long is pinged before use: the change feeds' pub/sub
+                # connections then notice a peer that silently went away.
+                health_check_interval=30,
             )
             root = RedisStore(self.redis, namespace="sunshine", handle_client_shutdown=False)
             self.registry = StoreRegistry(default_factory=_scoped(root.with_namespace))

@@ -97,7 +97,12 @@ async def _list_on_main_portal(_request: dict[str, object]) -> None:
 
 
 register(
-    ApprovalType(name=APPLICATION_TYPE, on_approved=provision, after_approved=_list_on_main_portal)
+    ApprovalType(
+        name=APPLICATION_TYPE,
+        on_approved=provision,
+        after_approved=_list_on_main_portal,
+        returnable=True,  # the applicant mends it and resubmits (tenants.applications)
+    )
 )
 
 

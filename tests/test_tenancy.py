@@ -11,7 +11,7 @@ from litestar.exceptions import NotFoundException
 
 from core.errors import AlreadyExists, DomainError
 from core.tenancy.registry import TenantRef, register_tenant
-from core.tenancy.resolver import SiteResolver, TenantCache, split_host
+from core.tenancy.resolver import CHANNEL, SiteResolver, TenantCache, split_host
 from core.tenancy.site import SCOPE_KEY, Site, provide_tenant
 from core.tenancy.tables import Tenant, TenantKind, TenantState
 from tests.conftest import BASE_DOMAIN, SETTINGS, client_for, requires, unique_slug
@@ -155,12 +155,20 @@ async def test_a_change_in_one_worker_clears_every_workers_cache(tenant_a: Tenan
         calls.append(slug)
         return tenant_a
 
+    async def subscribers() -> int:
+        return dict(await redis.pubsub_numsub(CHANNEL))[CHANNEL.encode()]
+
     try:
+        before = await subscribers()  # the suite's own app follows the channel too
         for cache in (here, there):
             cache.bind(redis)
             await cache.start()
         assert there.ttl == 300.0  # followed: entries may live long
-        await asyncio.sleep(0.3)  # both subscribed (a subscription clears everything)
+        for _ in range(100):  # both subscribed, and so done with their own first clear
+            if await subscribers() == before + 2:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.1)
         for _ in range(2):
             await there.get("slug:x", lookup, "x")
         assert calls == ["x"]
@@ -175,6 +183,27 @@ async def test_a_change_in_one_worker_clears_every_workers_cache(tenant_a: Tenan
         for cache in (here, there):
             await cache.close()
         await redis.aclose()
+
+
+@pytest.mark.asyncio
+async def test_a_lookup_that_read_before_a_change_is_not_kept(tenant_a: TenantRef) -> None:
+    cache = TenantCache(ttl_alone=60)
+    reading, answered = asyncio.Event(), asyncio.Event()
+    calls: list[str] = []
+
+    async def slow_lookup(slug: str) -> TenantRef | None:
+        calls.append(slug)
+        reading.set()
+        await answered.wait()
+        return tenant_a  # what the row said before the change committed
+
+    first = asyncio.create_task(cache.get("slug:x", slow_lookup, "x"))
+    await reading.wait()
+    await cache.changed()  # a suspension commits while that lookup is out
+    answered.set()
+    assert await first is tenant_a  # the request that asked gets its answer
+    await cache.get("slug:x", slow_lookup, "x")
+    assert calls == ["x", "x"]  # but nothing read before the change was kept
 
 
 def test_split_host() -> None:

@@ -47,6 +47,10 @@ class ApprovalType:
     on_approved: Callable[[dict[str, object], Principal], Awaitable[None]]
     # Runs in the deciding transaction when the request is rejected (不予通过).
     on_rejected: Callable[[dict[str, object], Principal], Awaitable[None]] | None = None
+    # Whether a reviewer may return it for mending (退回): only where its submitter has a way
+    # to mend and resubmit it (applications), else a returned request, still open, would block
+    # every later one of its subject. Others are approved or rejected, and asked again.
+    returnable: bool = False
     # Runs once the approval has committed: for effects outside the database (caches).
     after_approved: Callable[[dict[str, object]], Awaitable[None]] | None = None
 
@@ -147,6 +151,12 @@ async def decide(
     if kind is None:
         raise NotFound("申请不存在 / no such request")
     await authorize(authorizer, decider, HQ, f"approval:{kind['type']}", "decide")
+    if decision is Decision.return_ and not TYPES[kind["type"]].returnable:
+        raise DomainError(
+            "此类申请不退回：请通过或驳回 / this kind of request is approved or rejected, "
+            "not returned",
+            detail={"field": "decision"},
+        )
     async with write_transaction():
         request = await _locked(request_id)
         if request["submitter"] == decider.account_id:

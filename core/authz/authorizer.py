@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from casbin import AsyncEnforcer
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from core.authz.adapter import DomainFilter, PiccoloAdapter
 from core.authz.model import (
@@ -28,10 +27,9 @@ from core.authz.model import (
     region_ancestors,
     region_domain,
 )
-from core.feed import follow
+from core.feed import announce, follow
 from core.tenancy.tables import Tenant
 
-log = logging.getLogger(__name__)
 # pycasbin logs every model and policy it loads at INFO: one line per rule, per domain load.
 logging.getLogger("casbin").setLevel(logging.WARNING)
 
@@ -96,13 +94,7 @@ class Authorizer:
         """Call after the transaction that changed ``dom``'s policies has committed."""
         self.forget(dom)
         if self.redis is not None:
-            try:
-                await self.redis.publish(CHANNEL, dom)
-            except RedisError as exc:
-                # The change has committed: it must not fail now. A worker whose feed broke
-                # drops every domain when it subscribes again; the reload after ``ttl``
-                # bounds the rest.
-                log.warning("authorization change of %s not announced: %r", dom, exc)
+            await announce(self.redis, CHANNEL, dom)
 
     async def start(self) -> None:
         if self.redis is not None:

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
-from core.feed import follow
+from core.feed import announce, follow
 from core.tenancy.registry import (
     DOMAIN_RE,
     SLUG_RE,
@@ -33,7 +31,6 @@ from core.tenancy.tables import TenantState
 DEV_PATH_RE = re.compile(r"^/t/([a-z0-9][a-z0-9-]{0,62})(?=/|$)")
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
 CHANNEL = "sunshine:tenants:changed"
-log = logging.getLogger(__name__)
 
 Lookup = Callable[[str], Awaitable[TenantRef | None]]
 
@@ -67,6 +64,7 @@ class TenantCache:
         self._pending: dict[str, asyncio.Future[TenantRef | None]] = {}
         self._redis: Redis | None = None
         self._listener: asyncio.Task[None] | None = None
+        self._generation = 0  # bumped by every clear()
 
     def bind(self, redis: Redis | None) -> None:
         self._redis = redis
@@ -93,6 +91,7 @@ class TenantCache:
         if pending is not None:
             return await asyncio.shield(pending)
         future = self._pending[key] = asyncio.get_running_loop().create_future()
+        generation = self._generation
         try:
             tenant = await lookup(value)
         except BaseException as exc:
@@ -100,26 +99,27 @@ class TenantCache:
             future.exception()  # retrieved: no "never retrieved" warning when no one waits
             raise
         finally:
-            self._pending.pop(key, None)
-        if len(self._entries) >= self.max_entries:
-            self._entries.clear()  # bounded memory beats LRU bookkeeping
-        self._entries[key] = (time.monotonic() + self.ttl, tenant)
+            if self._pending.get(key) is future:
+                del self._pending[key]
+        # A change announced while this lookup read may not be in what it read: answer the
+        # requests that asked, but keep nothing.
+        if generation == self._generation:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()  # bounded memory beats LRU bookkeeping
+            self._entries[key] = (time.monotonic() + self.ttl, tenant)
         future.set_result(tenant)
         return tenant
 
     def clear(self) -> None:
+        self._generation += 1
         self._entries.clear()
+        self._pending.clear()  # later requests look up again rather than join a stale read
 
     async def changed(self) -> None:
         """Call after the transaction that changed a tenant has committed."""
         self.clear()
         if self._redis is not None:
-            try:
-                await self._redis.publish(CHANNEL, "*")
-            except RedisError as exc:
-                # The change has committed: it must not fail now. A worker whose feed broke
-                # clears its cache when it subscribes again; ``ttl`` bounds the rest.
-                log.warning("tenant change not announced: %r", exc)
+            await announce(self._redis, CHANNEL, "*")
 
 
 # The process's cache: services that change a tenant call ``changed`` after their commit.

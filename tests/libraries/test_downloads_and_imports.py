@@ -138,13 +138,13 @@ async def test_another_persons_approved_request_is_not_yours(app: Litestar) -> N
         await decide(app, asked.json()["id"])
         stolen = await other.get(f"/api/library/downloads/{asked.json()['id']}/file")
         assert stolen.status_code == 404
-        returned = await owner.post(
+        refused = await owner.post(
             "/api/library/downloads",
             json={"dataset": "agencies", "format": "csv", "purpose": "用途待补充说明的申请"},
         )
-        await decide(app, returned.json()["id"], "return")
+        await decide(app, refused.json()["id"], "reject")
         assert (
-            await owner.get(f"/api/library/downloads/{returned.json()['id']}/file")
+            await owner.get(f"/api/library/downloads/{refused.json()['id']}/file")
         ).status_code == 400
     finally:
         await owner.aclose()

@@ -234,6 +234,27 @@ async def test_a_rejected_key_change_leaves_the_reviewed_values_and_frees_the_ne
 
 
 @pytest.mark.asyncio
+async def test_a_library_review_is_approved_or_rejected_never_returned(
+    app: Litestar, sites: tuple[Site, Site]
+) -> None:
+    a, _ = sites
+    created = await a.public.post("/api/library/suppliers", json=registration(credit_code()))
+    subject = f"subject:{created.json()['id']}"
+    _, manager = await library_manager(app)
+    try:
+        queue = await manager.get("/api/approvals", params={"type": "subject_registration"})
+        request_id = next(r["id"] for r in queue.json() if r["subject"] == subject)
+        returned = await manager.post(
+            f"/api/approvals/{request_id}/decision",
+            json={"decision": "return", "deficiencies": [{"item": "执照", "problem": "模糊"}]},
+        )
+        # Returned, it would stay open with no way to resubmit, blocking the entry for good.
+        assert returned.status_code == 400 and "not returned" in returned.json()["error"]
+    finally:
+        await manager.aclose()
+
+
+@pytest.mark.asyncio
 async def test_a_rejected_registration_is_mended_and_sent_again(
     app: Litestar, sites: tuple[Site, Site]
 ) -> None:
