@@ -8,6 +8,8 @@ before its row is deleted again, so a 503 leaves nothing half-written behind.
 
 from __future__ import annotations
 
+import socket
+
 import asyncpg.exceptions
 import botocore.exceptions
 import redis.exceptions
@@ -28,6 +30,8 @@ OUTAGES: dict[type[Exception], str] = {
     # The database driver is the only client here that lets the socket's own errors through
     # (refused, reset): Redis and boto3 wrap theirs, and e-mail is sent in the background.
     ConnectionError: DATABASE,
+    TimeoutError: DATABASE,  # a host that drops packets: connecting times out
+    socket.gaierror: DATABASE,  # a host name that no longer resolves
     redis.exceptions.ConnectionError: STORE,
     redis.exceptions.TimeoutError: STORE,
     botocore.exceptions.ConnectionError: OBJECT_STORAGE,  # refused, DNS, connect timeout

@@ -3,6 +3,8 @@ the answers end to end, on the real services)."""
 
 from __future__ import annotations
 
+import socket
+
 import asyncpg.exceptions
 import botocore.exceptions
 import pytest
@@ -26,6 +28,8 @@ def test_each_service_is_named() -> None:
     assert outage_message(asyncpg.exceptions.AdminShutdownError()) == DATABASE
     assert outage_message(asyncpg.exceptions.ConnectionDoesNotExistError()) == DATABASE
     assert outage_message(ConnectionRefusedError(111, "refused")) == DATABASE
+    assert outage_message(TimeoutError()) == DATABASE  # connecting to a host that drops packets
+    assert outage_message(socket.gaierror(-2, "Name or service not known")) == DATABASE
     assert outage_message(redis.exceptions.ConnectionError("closed")) == STORE
     assert outage_message(redis.exceptions.TimeoutError()) == STORE
     endpoint = botocore.exceptions.EndpointConnectionError(endpoint_url="http://s3")
