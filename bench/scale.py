@@ -199,8 +199,9 @@ async def bench(args: argparse.Namespace, wrk: str, tmp: Path, scratch: list[str
         f"{args.few} tenants → {mixes['few']}"
     )
     print(
-        f"P4 tenant homes  {args.tenants:,} tenants {many_rps:6.0f} req/s p99 {many_p99:6.1f} ms  "
-        f"{args.few} tenants {few_rps:6.0f} req/s p99 {few_p99:6.1f} ms  "
+        f"P4 tenant homes  ours {many_rps:6.0f} req/s p99 {many_p99:6.1f} ms with "
+        f"{args.tenants:,} tenants  reference {few_rps:6.0f} req/s p99 {few_p99:6.1f} ms with "
+        f"{args.few} tenants  "
         f"ratio {ratio:.2f} (target >= {TARGET}) {'met' if ratio >= TARGET else 'NOT MET'}"
     )
     print(
