@@ -19,6 +19,7 @@ from litestar.exceptions import (
     NotFoundException,
     PermissionDeniedException,
 )
+from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
 
@@ -78,6 +79,9 @@ from themes.routes import (
 )
 
 log = logging.getLogger("sunshine")
+# Answers given on purpose: domain refusals and Litestar's own (every DomainError and
+# HTTPException carries its status code).
+EXPECTED_STATUSES = frozenset({400, 401, 403, 404, 405, 409, 413, 415, 422, 429})
 
 
 def _wants_page(request: Request) -> bool:
@@ -250,6 +254,13 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
         app_config.exception_handlers[NotFoundException] = http_error_response
         app_config.exception_handlers[PermissionDeniedException] = http_error_response
         app_config.template_config = template_config()
+        # Litestar logs exceptions only in debug: a 500 in production would leave no trace.
+        # Log every unexpected one with its stack; the refusals we answer on purpose (4xx,
+        # bad input) are not errors of ours.
+        app_config.logging_config = LoggingConfig(
+            log_exceptions="always",
+            disable_stack_trace={*EXPECTED_STATUSES, msgspec.ValidationError, UnicodeDecodeError},
+        )
         app_config.openapi_config = OpenAPIConfig(
             title="Sunshine — 阳光采购服务平台", version="0.1.0", path="/schema"
         )
