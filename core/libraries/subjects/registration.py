@@ -96,35 +96,23 @@ async def register(
             raise AlreadyRegistered()
         await _claim(existing["id"], kind, username, password_hash, profile, origin_tenant, context)
         return int(existing["id"])
-    taken = f"用户名 {username} 已存在 / the username is taken"
     async with (
-        unique_violation_as(taken, column="username", field="username"),
+        unique_violation_as(_username_taken(username), column="username", field="username"),
         unique_violation_as(ALREADY_REGISTERED, column="credit_code", field="credit_code"),
         write_transaction(),
     ):
-        if await Account.exists().where(Account.username == username):
-            raise AlreadyExists(taken)
-        account_rows = await Account.insert(
-            Account(
-                username=username,
-                display_name=profile.name,
-                kind=AccountKind(kind.value).value,
-                credit_code=profile.credit_code,
-                email=profile.contact_email,
-                password_hash=password_hash,
-            )
-        ).returning(Account.id)
-        account_id = account_rows[0]["id"]
+        principal = await _new_account(
+            username, password_hash, kind, profile, credit_code=profile.credit_code
+        )
         rows = await Subject.insert(
             Subject(
                 kind=kind.value,
-                account=account_id,
+                account=principal.account_id,
                 origin_tenant=origin_tenant,
                 **msgspec.structs.asdict(profile),
             )
         ).returning(Subject.id)
         subject_id = int(rows[0]["id"])
-        principal = Principal(account_id, username, AccountKind(kind.value))
         await approvals.submit(
             type=REVIEW_TYPE,
             subject=f"subject:{subject_id}",
@@ -142,6 +130,34 @@ async def register(
     return subject_id
 
 
+def _username_taken(username: str) -> str:
+    return f"用户名 {username} 已存在 / the username is taken"
+
+
+async def _new_account(
+    username: str,
+    password_hash: str,
+    kind: SubjectKind,
+    profile: Profile,
+    *,
+    credit_code: str | None,
+) -> Principal:
+    """The registrant's account, in the caller's transaction."""
+    if await Account.exists().where(Account.username == username):
+        raise AlreadyExists(_username_taken(username))
+    rows = await Account.insert(
+        Account(
+            username=username,
+            display_name=profile.name,
+            kind=AccountKind(kind.value).value,
+            credit_code=credit_code,
+            email=profile.contact_email,
+            password_hash=password_hash,
+        )
+    ).returning(Account.id)
+    return Principal(rows[0]["id"], username, AccountKind(kind.value))
+
+
 async def _claim(
     subject_id: int,
     kind: SubjectKind,
@@ -153,23 +169,11 @@ async def _claim(
 ) -> None:
     """An account for an imported entry, and a review of the claim; the entry is the
     account's once head office approves (the credit code joins the account then)."""
-    taken = f"用户名 {username} 已存在 / the username is taken"
     async with (
-        unique_violation_as(taken, column="username", field="username"),
+        unique_violation_as(_username_taken(username), column="username", field="username"),
         write_transaction(),
     ):
-        if await Account.exists().where(Account.username == username):
-            raise AlreadyExists(taken)
-        rows = await Account.insert(
-            Account(
-                username=username,
-                display_name=profile.name,
-                kind=AccountKind(kind.value).value,
-                email=profile.contact_email,
-                password_hash=password_hash,
-            )
-        ).returning(Account.id)
-        principal = Principal(rows[0]["id"], username, AccountKind(kind.value))
+        principal = await _new_account(username, password_hash, kind, profile, credit_code=None)
         await approvals.submit(
             type=REVIEW_TYPE,
             subject=f"subject:{subject_id}",
