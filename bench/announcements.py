@@ -49,10 +49,7 @@ import os
 import random
 import re
 import secrets
-import shutil
-import signal
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -74,7 +71,7 @@ from bench.library import (
     measure,
     p50_p99,
 )
-from bench.portal import BenchError, Server, run_command
+from bench.portal import BenchError, Server, run_bench, run_command
 
 TARGET_MS = 20.0
 WARMUP = 50
@@ -585,10 +582,6 @@ async def bench(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> i
     return 0
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -616,24 +609,7 @@ def main() -> int:
         )
         return 2
 
-    # Ctrl-C (even when started in the background, where SIGINT comes ignored) and a plain
-    # `kill` both end in the clean-up below.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _interrupt)
-    tmp = Path(tempfile.mkdtemp(prefix="sunshine-bench-announcements-"))
-    servers: list[Server] = []
-    try:
-        return asyncio.run(bench(args, tmp, servers))
-    except BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    finally:
-        for server in servers:
-            server.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+    return run_bench("announcements", lambda tmp, servers: asyncio.run(bench(args, tmp, servers)))
 
 
 if __name__ == "__main__":

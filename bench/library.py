@@ -48,10 +48,8 @@ import os
 import random
 import re
 import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -61,7 +59,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import asyncpg
 import httpx
 
-from bench.portal import BenchError, Load, Run, Server, free_port, run_command
+from bench.portal import BenchError, Load, Run, Server, free_port, run_bench, run_command
 from core.identifiers import USCC_CHARSET, uscc_check_character
 
 ADMIN = "bench-admin"
@@ -613,10 +611,6 @@ async def bench(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> i
     return 0
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -642,24 +636,7 @@ def main() -> int:
         )
         return 2
 
-    # Ctrl-C (even when started in the background, where SIGINT comes ignored) and a plain
-    # `kill` both end in the clean-up below.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _interrupt)
-    tmp = Path(tempfile.mkdtemp(prefix="sunshine-bench-library-"))
-    servers: list[Server] = []
-    try:
-        return asyncio.run(bench(args, tmp, servers))
-    except BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    finally:
-        for server in servers:
-            server.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+    return run_bench("library", lambda tmp, servers: asyncio.run(bench(args, tmp, servers)))
 
 
 if __name__ == "__main__":

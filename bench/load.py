@@ -35,10 +35,8 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +48,7 @@ from bench.portal import (
     Server,
     describe_backends,
     free_port,
+    run_bench,
     run_command,
 )
 
@@ -240,10 +239,6 @@ def bench(args: argparse.Namespace, binary: str, tmp: Path, servers: list[Server
     return 0
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -263,24 +258,7 @@ def main() -> int:
         )
         return 2
 
-    # Ctrl-C (even when started in the background, where SIGINT comes ignored) and a plain
-    # `kill` both end in the clean-up below.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _interrupt)
-    tmp = Path(tempfile.mkdtemp(prefix="sunshine-bench-load-"))
-    servers: list[Server] = []
-    try:
-        return bench(args, binary, tmp, servers)
-    except BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    finally:
-        for server in servers:
-            server.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+    return run_bench("load", lambda tmp, servers: bench(args, binary, tmp, servers))
 
 
 if __name__ == "__main__":

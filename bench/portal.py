@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -366,6 +366,37 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def run_bench(
+    name: str,
+    run: Callable[[Path, list[Server]], int],
+    clean_up: Callable[[], None] | None = None,
+) -> int:
+    """Run a bench in a temporary directory of its own and return its exit status.
+
+    Ctrl-C (even when started in the background, where SIGINT comes ignored) and a plain `kill`
+    both end in the clean-up: the servers ``run`` started (it appends them to the list it is
+    given) are stopped, ``clean_up`` runs, the directory goes.
+    """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
+    tmp = Path(tempfile.mkdtemp(prefix=f"sunshine-bench-{name}-"))
+    servers: list[Server] = []
+    try:
+        return run(tmp, servers)
+    except BenchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    finally:
+        for server in servers:
+            server.stop()
+        if clean_up is not None:
+            clean_up()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -388,24 +419,7 @@ def main() -> int:
         )
         return 2
 
-    # Ctrl-C (even when started in the background, where SIGINT comes ignored) and a plain
-    # `kill` both end in the clean-up below.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _interrupt)
-    tmp = Path(tempfile.mkdtemp(prefix="sunshine-bench-portal-"))
-    servers: list[Server] = []
-    try:
-        return bench(args, wrk, tmp, servers)
-    except BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    finally:
-        for server in servers:
-            server.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+    return run_bench("portal", lambda tmp, servers: bench(args, wrk, tmp, servers))
 
 
 if __name__ == "__main__":

@@ -39,10 +39,7 @@ import http.client
 import json
 import os
 import secrets
-import shutil
-import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -59,7 +56,7 @@ from bench.library import (
     p50_p99,
     process_cpu_s,
 )
-from bench.portal import ROOT, BenchError, Server, run_command
+from bench.portal import ROOT, BenchError, Server, run_bench, run_command
 from bench.seeding import (
     check_seeded,
     create_database,
@@ -439,10 +436,6 @@ async def bench(args: argparse.Namespace, tmp: Path, scratch: list[str]) -> int:
     return 0
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -458,23 +451,17 @@ def main() -> int:
         print(f"P7 {missing}", file=sys.stderr)
         return 2
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _interrupt)
-    tmp = Path(tempfile.mkdtemp(prefix="sunshine-bench-provisioning-"))
-    scratch: list[str] = []
+    scratch: list[str] = []  # the scratch databases made, dropped at the end unless --keep
+
+    def drop_scratch() -> None:
+        if not args.keep:
+            for dsn in scratch:
+                asyncio.run(drop_database(dsn))
+
     os.chdir(ROOT)
-    try:
-        return asyncio.run(bench(args, tmp, scratch))
-    except BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    finally:
-        if scratch and not args.keep:
-            asyncio.run(drop_database(scratch[0]))
-        shutil.rmtree(tmp, ignore_errors=True)
+    return run_bench(
+        "provisioning", lambda tmp, _: asyncio.run(bench(args, tmp, scratch)), clean_up=drop_scratch
+    )
 
 
 if __name__ == "__main__":

@@ -38,16 +38,14 @@ import http.client
 import os
 import random
 import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.library import load
-from bench.portal import ROOT, BenchError, Load, Run, Server, free_port
+from bench.portal import ROOT, BenchError, Load, Run, Server, free_port, run_bench
 from bench.seeding import (
     check_seeded,
     create_database,
@@ -216,10 +214,6 @@ async def bench(args: argparse.Namespace, wrk: str, tmp: Path, scratch: list[str
     return 0
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -242,24 +236,17 @@ def main() -> int:
         print("wrk is not installed: apt-get install -y wrk, then run again", file=sys.stderr)
         return 2
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _interrupt)
-    tmp = Path(tempfile.mkdtemp(prefix="sunshine-bench-scale-"))
-    scratch: list[str] = []
-    os.chdir(ROOT)
-    try:
-        return asyncio.run(bench(args, wrk, tmp, scratch))
-    except BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    finally:
+    scratch: list[str] = []  # the scratch databases made, dropped at the end unless --keep
+
+    def drop_scratch() -> None:
         if not args.keep:
             for dsn in scratch:
                 asyncio.run(drop_database(dsn))
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    os.chdir(ROOT)
+    return run_bench(
+        "scale", lambda tmp, _: asyncio.run(bench(args, wrk, tmp, scratch)), clean_up=drop_scratch
+    )
 
 
 if __name__ == "__main__":

@@ -29,17 +29,14 @@ import asyncio
 import http.client
 import os
 import random
-import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.library import load, process_cpu_s
-from bench.portal import ROOT, BenchError, Server, free_port
+from bench.portal import ROOT, BenchError, Server, free_port, run_bench
 from bench.seeding import (
     check_seeded,
     create_database,
@@ -271,10 +268,6 @@ async def bench(args: argparse.Namespace, tmp: Path, scratch: list[str]) -> int:
     return 0
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -291,23 +284,17 @@ def main() -> int:
         print(f"P3 {missing}", file=sys.stderr)
         return 2
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _interrupt)
-    tmp = Path(tempfile.mkdtemp(prefix="sunshine-bench-startup-"))
-    scratch: list[str] = []
+    scratch: list[str] = []  # the scratch databases made, dropped at the end unless --keep
+
+    def drop_scratch() -> None:
+        if not args.keep:
+            for dsn in scratch:
+                asyncio.run(drop_database(dsn))
+
     os.chdir(ROOT)
-    try:
-        return asyncio.run(bench(args, tmp, scratch))
-    except BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    finally:
-        if scratch and not args.keep:
-            asyncio.run(drop_database(scratch[0]))
-        shutil.rmtree(tmp, ignore_errors=True)
+    return run_bench(
+        "startup", lambda tmp, _: asyncio.run(bench(args, tmp, scratch)), clean_up=drop_scratch
+    )
 
 
 if __name__ == "__main__":
