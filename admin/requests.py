@@ -20,6 +20,7 @@ from core.data.columns import json_column
 from core.errors import DomainError, NotFound
 from core.forms import Form
 from core.identity.routes import context_of
+from core.navigation import NavEntry, register_nav
 from core.openapi import PathId
 from core.tenancy.site import Site
 from core.tenancy.tables import Tenant
@@ -103,3 +104,6 @@ class RequestPages(Controller):
             message = exc.message if isinstance(exc, DomainError) else "请选择决定 / choose"
             return await self._detail(site, request_id, error=message)
         return Redirect(f"/admin/requests/{request_id}", status_code=303)
+
+
+register_nav(NavEntry("nav.admin.requests", "/admin/requests", "approval", "read", "hq", 20))

@@ -15,17 +15,20 @@ from litestar.response import Redirect, Template
 
 from core.approvals import service as approvals
 from core.approvals.tables import ApprovalRequest
+from core.authz.authorizer import Authorizer
 from core.authz.guards import main_portal_only, requires, requires_active, signed_in
 from core.errors import DomainError, NotFound
 from core.forms import Form, Multipart
+from core.identity.principal import Principal
 from core.identity.routes import context_of
+from core.navigation import NavEntry, register_nav
 from core.openapi import PathId
 from core.storage import ObjectKey
 from core.tenancy.site import Site
 from core.tenancy.tables import Tenant, TenantState
 from tenants import applications, penalties
 from tenants.applications import as_record
-from tenants.supervision import check_visible, visible_tenants
+from tenants.supervision import check_visible, may_see_tenants, visible_tenants
 from tenants.tables import Application, Material, PenaltyKind
 
 
@@ -253,3 +256,16 @@ async def _tenant_page(site: Site, tenant_id: int, error: str | None) -> Templat
             "error": error,
         },
     )
+
+
+async def _may_supervise(authorizer: Authorizer, principal: Principal, _: Site) -> bool:
+    """The tenants page opens for ``tenant:read`` at head office or any region grant."""
+    return await may_see_tenants(authorizer, principal)
+
+
+register_nav(
+    NavEntry("nav.admin.applications", "/admin/applications", "approval", "read", "hq", 10)
+)
+register_nav(
+    NavEntry("nav.admin.tenants", "/admin/tenants", "tenant", "read", "hq", 30, _may_supervise)
+)

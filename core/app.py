@@ -29,6 +29,7 @@ from core import data  # noqa: F401  - sets PICCOLO_CONF before any table is que
 from core.audit.routes import verify_audit_chain
 from core.authz.authorizer import Authorizer
 from core.authz.routes import RoleApi, RolePages
+from core.chrome import FlashMiddleware, compute_chrome
 from core.data.engine import close_database, open_database
 from core.errors import ConfigError, DomainError
 from core.health import HealthController
@@ -52,6 +53,7 @@ from core.tenancy.resolver import TENANT_CACHE, SiteResolver
 from core.tenancy.routes import get_site
 from core.tenancy.site import SCOPE_KEY, provide_site, provide_tenant, site_of
 from core.timing import server_timing
+from core.workbench import workbench_page
 from plugins import catalogue  # noqa: F401  - registers the shipped plugins, before the theme
 from plugins.registry import CATALOGUE
 from plugins.routes import PluginApi
@@ -233,9 +235,11 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 TenantPages,
                 ApplicantPages,
                 OperatorPages,
+                workbench_page,
             ]
         )
-        app_config.middleware.append(SessionMiddleware())
+        app_config.middleware.extend([SessionMiddleware(), FlashMiddleware()])
+        app_config.before_request = compute_chrome
         security = settings.security
         app_config.csrf_config = CSRFConfig(
             secret=settings.secret_key,

@@ -1,7 +1,28 @@
-"""Request-body markers for server-rendered forms, shared by every page module."""
+"""Request-body markers for server-rendered forms and their errors, shared by every page module."""
 
+import re
+
+import msgspec
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
+from themes.i18n import translate
+
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 Multipart = Body(media_type=RequestEncodingType.MULTI_PART)
+
+_MISSING = re.compile(r"missing required field `(\w+)`")
+_AT = re.compile(r"at `\$\.(\w+)")
+
+
+def invalid_input(exc: msgspec.ValidationError, fields: dict[str, str], locale: str) -> str:
+    """msgspec's refusal in plain words: which field, by its label (``fields`` maps a struct's
+    field names to message keys), never msgspec's own text."""
+    text = str(exc)
+    missing = _MISSING.search(text)
+    if missing and missing.group(1) in fields:
+        return translate("form.missing", locale, field=translate(fields[missing.group(1)], locale))
+    at = _AT.search(text)
+    if at and at.group(1) in fields:
+        return translate("form.invalid", locale, field=translate(fields[at.group(1)], locale))
+    return translate("form.invalid_any", locale)

@@ -22,6 +22,7 @@ from core.authz.guards import requires, signed_in, sub_site_only
 from core.errors import DomainError, NotFound
 from core.forms import Form, Multipart
 from core.identity.routes import context_of
+from core.navigation import NavEntry, register_nav
 from core.openapi import PathId
 from core.tenancy.registry import TenantRef
 from core.tenancy.site import Site
@@ -471,3 +472,18 @@ class BrandingPages(Controller):
         except DomainError as exc:
             return await self._page(site, tenant, exc.message, exc.status_code)
         return self._back(site)
+
+
+register_nav(
+    NavEntry(
+        "nav.console.announcements",
+        "/console/announcements",
+        "announcement",
+        "manage",
+        "tenant",
+        10,
+    )
+)
+register_nav(
+    NavEntry("nav.console.branding", "/console/branding", "branding", "manage", "tenant", 20)
+)

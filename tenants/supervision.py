@@ -30,6 +30,13 @@ async def _region_grants(principal: Principal) -> set[str]:
     return {d.split(":", 1)[1] for d in domains}
 
 
+async def may_see_tenants(authorizer: Authorizer, principal: Principal) -> bool:
+    """Whether any tenant is within the principal's reach (head office's or a region's)."""
+    if await authorizer.allowed(principal.casbin_subject, HQ, "tenant", "read"):
+        return True
+    return bool(await _region_grants(principal))
+
+
 async def visible_tenants(
     authorizer: Authorizer, principal: Principal, state: TenantState | None = None
 ) -> list[TenantRef]:

@@ -396,7 +396,11 @@ async def test_the_sign_in_page_works_without_javascript(
         signed = await browser.post(
             "/login", data={"login": staff.username, "password": PASSWORD, "_csrf_token": token}
         )
-        assert signed.status_code == 303 and signed.headers["location"] == "/"
+        # No page asked for: the workbench, which greets them once and shows who is signed in.
+        assert signed.status_code == 303 and signed.headers["location"] == "/workbench"
+        bench = await browser.get("/workbench", headers={"accept": "text/html"})
+        assert "登录成功" in bench.text and staff.username in bench.text
+        assert "登录成功" not in (await browser.get("/workbench")).text  # shown once
         assert (await browser.get("/api/auth/me")).json()["username"] == staff.username
         assert (await browser.get("/account/password")).status_code == 200
         wrong_current = await browser.post(
@@ -426,3 +430,46 @@ async def test_the_sign_in_page_works_without_javascript(
         out = await browser.post("/logout", data={"_csrf_token": token})
         assert out.status_code == 303 and out.headers["location"] == "/login"
         assert (await browser.get("/api/auth/me")).status_code == 401
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("asked", "lands"),
+    [
+        ("/console/announcements?state=draft", "/console/announcements?state=draft"),
+        ("https://evil.example/", "/workbench"),
+        ("//evil.example/", "/workbench"),
+        ("/\\evil.example/", "/workbench"),
+        ("/x\r\nSet-Cookie: a=b", "/workbench"),
+        ("", "/workbench"),
+    ],
+)
+async def test_sign_in_returns_to_the_page_asked_for_on_this_site_only(
+    app: Litestar, tenant_a: TenantRef, asked: str, lands: str
+) -> None:
+    staff = await new_account(AccountKind.tenant_staff, tenant_a)
+    async with client(app, tenant_a) as browser:
+        await browser.get("/login")
+        token = browser.cookies["__Host-csrftoken"]
+        signed = await browser.post(
+            "/login",
+            data={
+                "login": staff.username,
+                "password": PASSWORD,
+                "next": asked,
+                "_csrf_token": token,
+            },
+        )
+        assert signed.status_code == 303 and signed.headers["location"] == lands
+
+
+@pytest.mark.asyncio
+async def test_a_page_that_needs_sign_in_sends_there_and_back(
+    app: Litestar, tenant_a: TenantRef
+) -> None:
+    async with client(app, tenant_a) as browser:
+        page = await browser.get("/console/announcements?x=1", headers={"accept": "text/html"})
+        assert page.status_code == 303
+        assert page.headers["location"] == "/login?next=%2Fconsole%2Fannouncements%3Fx%3D1"
+        form = await browser.get(page.headers["location"])
+        assert 'name="next" value="/console/announcements?x=1"' in form.text

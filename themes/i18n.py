@@ -7,75 +7,35 @@ JavaScript; without the cookie every page is Chinese.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import pkgutil
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from litestar.connection import ASGIConnection
+
+from themes import messages
 
 LOCALES = ("zh-CN", "en")
 DEFAULT_LOCALE = "zh-CN"
 COOKIE = "sunshine_lang"
 BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")  # dates are shown in China Standard Time
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    # key: (zh-CN, en)
-    "nav.home": ("首页", "Home"),
-    "nav.announcements": ("交易公告", "Announcements"),
-    "nav.suppliers": ("供应商入口", "Suppliers"),
-    "nav.notices": ("通知公告", "Notices"),
-    "nav.contact": ("联系我们", "Contact"),
-    "nav.credit": ("信用公示", "Credit notices"),
-    "nav.sub_platforms": ("分平台", "Sub-platforms"),
-    "nav.sign_in": ("登录", "Sign in"),
-    "nav.skip": ("跳到正文", "Skip to content"),
-    "lang.other": ("English", "中文"),
-    "home.latest": ("最新公告", "Latest announcements"),
-    "home.more": ("更多", "More"),
-    "home.none": ("暂无公告", "No announcement yet"),
-    "home.directory": ("分平台目录", "Sub-platform directory"),
-    "home.no_tenants": ("暂无分平台", "No sub-platform yet"),
-    "suspended": (
-        "本分平台已被中止系统使用权限，暂停办理业务。",
-        "This sub-platform is suspended and takes no business for now.",
-    ),
-    "list.title": ("交易公告", "Announcements"),
-    "list.type": ("公告类型", "Type"),
-    "list.heading": ("公告标题", "Title"),
-    "list.category": ("项目类别", "Category"),
-    "list.from": ("发布日期自", "Published from"),
-    "list.to": ("至", "to"),
-    "list.keyword": ("关键词", "Keyword"),
-    "list.tenant": ("来源分平台", "Sub-platform"),
-    "list.all": ("全部", "All"),
-    "list.search": ("查询", "Search"),
-    "list.results": ("共 {n} 条", "{n} found"),
-    "list.empty": ("没有符合条件的公告", "No announcement matches"),
-    "list.previous": ("上一页", "Previous"),
-    "list.next": ("下一页", "Next"),
-    "list.page": ("第 {n} 页", "Page {n}"),
-    "detail.project": ("项目编号", "Project reference"),
-    "detail.method": ("采购方式", "Procurement method"),
-    "detail.region": ("地区", "Region"),
-    "detail.published": ("发布时间", "Published"),
-    "detail.deadline": ("截止时间", "Deadline"),
-    "detail.source": ("来源", "Source"),
-    "detail.attachments": ("附件", "Attachments"),
-    "detail.corrects": ("本公告更正", "This corrects"),
-    "detail.corrected_by": ("本公告已被更正，请查看", "Corrected by"),
-    "detail.print": ("打印", "Print"),
-    "detail.back": ("返回列表", "Back to the list"),
-    "contact.title": ("联系我们", "Contact"),
-    "contact.address": ("地址", "Address"),
-    "contact.phone": ("电话", "Phone"),
-    "contact.email": ("电子邮箱", "E-mail"),
-    "contact.hours": ("办公时间", "Office hours"),
-    "footer.filing": ("备案号", "Filing number"),
-    "footer.run_by": ("运营单位", "Operated by"),
-    "footer.main": ("阳光采购服务平台", "Sunshine Procurement Service Platform"),
-    "category.goods": ("货物", "Goods"),
-    "category.works": ("工程", "Works"),
-    "category.services": ("服务", "Services"),
-}
+
+def _catalogue() -> dict[str, tuple[str, str]]:
+    """Every area's messages (``themes/messages/<area>.py``) as one catalogue. Areas keep their
+    own modules so that they can grow apart; a key defined twice is a mistake, caught here."""
+    merged: dict[str, tuple[str, str]] = {}
+    for info in pkgutil.iter_modules(messages.__path__):
+        area = importlib.import_module(f"{messages.__name__}.{info.name}")
+        for key, pair in area.MESSAGES.items():
+            if key in merged:
+                raise ImportError(f"message {key!r} is defined twice (again in {info.name})")
+            merged[key] = pair
+    return merged
+
+
+MESSAGES = _catalogue()
 
 
 def locale_of(connection: ASGIConnection) -> str:
@@ -89,10 +49,28 @@ def translate(key: str, locale: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def context_locale(context: Context) -> str:
+    """The page's locale: portal pages pass ``locale``; other pages have ``request``."""
+    locale = context.get("locale")
+    if locale in LOCALES:
+        return locale
+    request = context.get("request")
+    return DEFAULT_LOCALE if request is None else locale_of(request)
+
+
 @pass_context
 def t(context: Context, key: str, **values: object) -> str:
     """``{{ t("nav.home") }}`` in a template: the message in the page's locale."""
-    return translate(key, context.get("locale", DEFAULT_LOCALE), **values)
+    return translate(key, context_locale(context), **values)
+
+
+@pass_context
+def label(context: Context, value: object, group: str) -> str:
+    """``{{ tenant.state | label("tenant_state") }}``: an enum value in the reader's words.
+    An empty value shows nothing; a value without a label is a gap in the catalogue (KeyError)."""
+    if value is None or value == "":
+        return ""
+    return translate(f"label.{group}.{getattr(value, 'value', value)}", context_locale(context))
 
 
 def local(moment: dt.datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:

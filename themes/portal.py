@@ -13,6 +13,7 @@ from typing import Any
 
 from litestar import Request, Response
 
+from core.chrome import chrome_of, csrf_input
 from core.data.columns import json_column
 from core.settings import get_settings
 from core.tenancy.site import MAIN_PORTAL_NAME, Site
@@ -133,6 +134,7 @@ async def portal_page(
     keys a visitor can vary without bound (free-text searches) pass ``cache=False``.
     """
     locale = locale_of(request)
+    chrome = chrome_of(request)
 
     async def render() -> bytes:
         portal = await load_portal(site, locale)
@@ -141,6 +143,8 @@ async def portal_page(
             "portal": portal,
             "locale": locale,
             "request_path": request.scope["path"],  # within the site, for the language link
+            "chrome": chrome,
+            "csrf_input": csrf_input(request) if chrome.personal else "",
             **(context or {}),
         }
         if build is not None:
@@ -151,7 +155,9 @@ async def portal_page(
     # The root path is in the key: in development one sub-site answers both on its host ("")
     # and under /t/<slug>, and its links differ.
     page_key = f"{locale}:{site.root_path}:{key}"
-    body = await PORTAL_CACHE.page(site, page_key, render) if cache else await render()
+    # A signed-in visitor's header names them: their pages are never shared through the cache.
+    shared = cache and not chrome.personal
+    body = await PORTAL_CACHE.page(site, page_key, render) if shared else await render()
     return Response(body, media_type="text/html; charset=utf-8")
 
 

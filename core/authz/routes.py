@@ -19,6 +19,7 @@ from core.errors import DomainError
 from core.forms import Form
 from core.identity.routes import context_of
 from core.identity.tables import Account
+from core.navigation import NavEntry, register_nav
 from core.openapi import RowId, refusals
 from core.tenancy.site import Site
 
@@ -157,3 +158,6 @@ class RolePages(Controller):
             status_code=400 if error else 200,
             context={"site": site, "grants": await list_grants(site), "error": error},
         )
+
+
+register_nav(NavEntry("nav.roles", "/roles", "role", "assign", "any", 90))

@@ -14,6 +14,7 @@ class Principal(msgspec.Struct, frozen=True):
     username: str
     kind: AccountKind
     tenant_id: int | None = None
+    display_name: str = ""  # what the header calls the person; the username if empty
 
     @property
     def casbin_subject(self) -> str:

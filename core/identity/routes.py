@@ -9,12 +9,13 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import JSONBody
+from litestar.params import FromQuery, JSONBody
 from litestar.response import Redirect, Template
 
 from core.audit.chain import RequestContext
 from core.authz.guards import requires_session, signed_in
 from core.errors import DomainError
+from core.flash import flash
 from core.forms import Form
 from core.identity import auth
 from core.identity.principal import Principal
@@ -195,6 +196,20 @@ class LoginForm(msgspec.Struct):
     login: str = ""
     password: str = ""
     totp: str = ""
+    next: str = ""
+
+
+def on_site(target: str) -> str:
+    """``next`` after sign-in, only a path of this site (never another host: no open redirect);
+    anything else, or nothing, is the workbench."""
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+    ):
+        return target
+    return "/workbench"
 
 
 class PasswordForm(msgspec.Struct):
@@ -208,8 +223,8 @@ class AuthPages(Controller):
     include_in_schema = False
 
     @get("/login")
-    async def login_page(self, site: NamedDependency[Site]) -> Template:
-        return Template("login.html", context={"site": site, "error": None})
+    async def login_page(self, site: NamedDependency[Site], next: FromQuery[str] = "") -> Template:
+        return Template("login.html", context={"site": site, "error": None, "next": on_site(next)})
 
     @post("/login", status_code=200)
     async def login_submit(
@@ -228,10 +243,13 @@ class AuthPages(Controller):
             message = exc.message if isinstance(exc, DomainError) else auth.LOGIN_FAILED
             status = exc.status_code if isinstance(exc, DomainError) else 401
             return Template(
-                "login.html", context={"site": site, "error": message}, status_code=status
+                "login.html",
+                context={"site": site, "error": message, "next": on_site(data.next)},
+                status_code=status,
             )
-        target = "account/password" if result.record.must_change_password else ""
-        redirect = Redirect(site.root_path + "/" + target, status_code=303)
+        first = result.record.must_change_password
+        target = "/account/password" if first else on_site(data.next)
+        redirect = flash(Redirect(site.root_path + target, status_code=303), "flash.signed_in")
         redirect.set_cookie(
             session_cookie(get_settings().security, site, result.session_id, max_age=None)
         )
@@ -243,7 +261,8 @@ class AuthPages(Controller):
     ) -> Response[Any]:
         if isinstance(request.scope.get("user"), Principal):
             await auth.sign_out(_current(request, site))
-        return _logged_out(Redirect(site.root_path + "/login", status_code=303), site)
+        page = Redirect(site.root_path + "/login", status_code=303)
+        return _logged_out(flash(page, "flash.signed_out"), site)
 
     @get("/account/password", guards=[requires_session])
     async def password_page(
@@ -349,4 +368,5 @@ def not_signed_in(request: Request[Any, Any, Any], exc: NotAuthorizedException) 
     if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
         return Response({"error": exc.detail}, status_code=401)
     root = request.scope.get("root_path", "")
-    return Redirect(f"{root}/login", status_code=303)
+    asked = request.scope["path"] + (f"?{request.url.query}" if request.url.query else "")
+    return Redirect(f"{root}/login", query_params={"next": asked}, status_code=303)

@@ -30,7 +30,8 @@ REFRESH_EVERY_S = 60  # idle expiry is pushed forward at most once a minute
 # Read on every signed-in request: plain SQL, as Piccolo's query builder costs as much CPU as
 # the query itself.
 _ACCOUNT_STATE = (
-    "SELECT username, kind, tenant, is_active, password_changed_at FROM account WHERE id = {}"
+    "SELECT username, display_name, kind, tenant, is_active, password_changed_at FROM account"
+    " WHERE id = {}"
 )
 
 
@@ -151,6 +152,7 @@ async def _authenticate(scope: Scope, site: Site) -> None:
         account_id=record.account_id,
         username=account["username"],
         kind=AccountKind(account["kind"]),
+        display_name=account["display_name"],
         tenant_id=account["tenant"],
     )
     scope["auth"] = (session_id, record)

@@ -20,6 +20,7 @@ from core.identity.routes import context_of
 from core.libraries import imports
 from core.libraries.imports import RowError
 from core.libraries.subjects.tables import ImportJob, SubjectKind
+from core.navigation import NavEntry, register_nav
 from core.openapi import PathId, refusals
 from core.tenancy.site import Site
 
@@ -127,3 +128,6 @@ class ImportPages(Controller):
         return Template(
             "admin/import.html", context={"site": site, "job": await progress_of(job_id)}
         )
+
+
+register_nav(NavEntry("nav.admin.imports", "/admin/imports", "library", "manage", "hq", 60))

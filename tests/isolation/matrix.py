@@ -119,7 +119,7 @@ def _session_refused_on_b(
         )
         response = await b.request(method, path, json=json, data=form)
         if response.status_code == 303:
-            assert response.headers["location"].endswith("/login")
+            assert response.headers["location"].split("?")[0].endswith("/login")
         else:
             assert response.status_code == 401, (path, response.status_code, response.text)
         world.assert_nothing_of(world.tenant_a, response)
@@ -127,6 +127,16 @@ def _session_refused_on_b(
         assert me.status_code == 200 and me.json()["account_id"] == world.staff_a.account_id
 
     return check
+
+
+async def _workbench(world: World) -> None:
+    """A's session is none on B; B's own staff see B's workbench, naming nothing of A."""
+    await _session_refused_on_b("GET", "/workbench")(world)
+    staff_b = await new_account(AccountKind.tenant_staff, world.tenant_b)
+    await sign_in(world.client_b, staff_b.username)
+    page = await world.client_b.get("/workbench")
+    assert page.status_code == 200 and staff_b.username in page.text
+    world.assert_nothing_of(world.tenant_a, page)
 
 
 def _sign_in_refused_on_b(path: str, *, as_form: bool) -> Check:
@@ -357,6 +367,7 @@ MATRIX: dict[tuple[str, str], CrossTenant | NotTenantScoped] = {
         _session_refused_on_b("POST", "/api/auth/totp/confirm", json={"code": "123456"})
     ),
     ("GET", "/account/password"): CrossTenant(_session_refused_on_b("GET", "/account/password")),
+    ("GET", "/workbench"): CrossTenant(_workbench),
     ("POST", "/account/password"): CrossTenant(
         _session_refused_on_b(
             "POST",

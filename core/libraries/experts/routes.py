@@ -24,6 +24,7 @@ from core.libraries.experts.service import (
 )
 from core.libraries.experts.specialties import SpecialtyNode, specialty_names, specialty_tree
 from core.libraries.experts.tables import TITLE_LABELS, Availability
+from core.navigation import NavEntry, register_nav
 from core.openapi import refusals
 from core.tenancy.site import Site
 
@@ -169,3 +170,6 @@ class ExpertPages(Controller):
                 "titles": TITLE_LABELS,
             },
         )
+
+
+register_nav(NavEntry("nav.admin.experts", "/admin/experts", "library", "read_secret", "hq", 50))

@@ -1,0 +1,102 @@
+"""Enum values in people's words (``{{ value | label("group") }}``): no state, kind or role key
+is ever shown as it is stored."""
+
+from core.authz.model import ROLE_PERMISSIONS
+from core.identity.tables import AccountKind
+from core.tenancy.tables import TenantKind, TenantState
+from tenants.announcements.tables import TYPE_LABELS, Category, ProcurementMethod
+
+_ROLES = {
+    "hq_admin": ("系统管理员", "System administrator"),
+    "hq_reviewer": ("审核员", "Reviewer"),
+    "hq_supervisor": ("监督员", "Supervisor"),
+    "hq_ops": ("安全管理员", "Security administrator"),
+    "hq_library": ("主体库管理员", "Library manager"),
+    "hq_auditor": ("审计员", "Auditor"),
+    "tenant_admin": ("分平台管理员", "Sub-platform administrator"),
+    "tenant_staff": ("分平台工作人员", "Sub-platform staff"),
+    "tenant_operator": ("分平台运营机构（待确认运营主体）", "Operator (unit not yet confirmed)"),
+    "supplier": ("供应商", "Supplier"),
+    "agency": ("代理机构", "Agency"),
+    "expert": ("评标评审专家", "Evaluation expert"),
+    "applicant": ("设立申请人", "Applicant"),
+    "regulator": ("监管部门", "Regulator"),
+}
+_TENANT_STATES = {
+    TenantState.active: ("正常运行", "Active"),
+    TenantState.warned: ("已警告", "Warned"),
+    TenantState.admin_revoked: ("管理账号已撤销", "Management accounts revoked"),
+    TenantState.suspended: ("已中止系统使用权限", "Suspended"),
+    TenantState.closed: ("已关闭", "Closed"),
+}
+_TENANT_KINDS = {
+    TenantKind.city: ("地市机构", "City institution"),
+    TenantKind.enterprise: ("省属企业", "Provincial enterprise"),
+}
+_ACCOUNT_KINDS = {
+    AccountKind.hq_staff: ("服务平台工作人员", "Head-office staff"),
+    AccountKind.tenant_staff: ("分平台工作人员", "Sub-platform staff"),
+    AccountKind.supplier: ("供应商", "Supplier"),
+    AccountKind.agency: ("代理机构", "Agency"),
+    AccountKind.expert: ("评标评审专家", "Evaluation expert"),
+    AccountKind.regulator: ("监管部门", "Regulator"),
+    AccountKind.applicant: ("设立申请人", "Applicant"),
+}
+_APPROVAL_TYPES = {
+    "application": ("分平台设立申请", "Sub-platform application"),
+    "change_request": ("个性化需求", "Change request"),
+    "plugin": ("插件申请", "Plugin request"),
+    "subject_registration": ("主体注册审核", "Library registration review"),
+    "data_download": ("数据下载申请", "Data download request"),
+}
+_APPROVAL_STATES = {
+    "submitted": ("待审核", "Submitted"),
+    "returned": ("退回补正", "Returned"),
+    "approved": ("已通过", "Approved"),
+    "rejected": ("不予通过", "Rejected"),
+}
+_PENALTY_KINDS = {
+    "reminder": ("提醒", "Reminder"),
+    "warning": ("警告", "Warning"),
+    "revocation": ("撤销分平台管理账号", "Revocation of management accounts"),
+    "suspension": ("中止系统使用权限", "Suspension"),
+    "reinstatement": ("恢复", "Reinstatement"),
+}
+_CATEGORIES = {
+    Category.goods: ("货物", "Goods"),
+    Category.works: ("工程", "Works"),
+    Category.services: ("服务", "Services"),
+}
+_METHODS = {
+    ProcurementMethod.open_tender: ("公开招标", "Open tender"),
+    ProcurementMethod.invited_tender: ("邀请招标", "Invited tender"),
+    ProcurementMethod.competitive_negotiation: ("竞争性谈判", "Competitive negotiation"),
+    ProcurementMethod.competitive_consultation: ("竞争性磋商", "Competitive consultation"),
+    ProcurementMethod.request_for_quotation: ("询价", "Request for quotation"),
+    ProcurementMethod.single_source: ("单一来源", "Single source"),
+    ProcurementMethod.framework_agreement: ("框架协议采购", "Framework agreement"),
+    ProcurementMethod.other: ("其他", "Other"),
+}
+
+
+def _group(name: str, labels: dict) -> dict[str, tuple[str, str]]:
+    return {f"label.{name}.{getattr(k, 'value', k)}": v for k, v in labels.items()}
+
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    **_group("role", _ROLES),
+    **_group("tenant_state", _TENANT_STATES),
+    **_group("tenant_kind", _TENANT_KINDS),
+    **_group("account_kind", _ACCOUNT_KINDS),
+    **_group("approval_type", _APPROVAL_TYPES),
+    **_group("approval_state", _APPROVAL_STATES),
+    **_group("penalty_kind", _PENALTY_KINDS),
+    **_group("announcement_type", TYPE_LABELS),
+    **_group("category", _CATEGORIES),
+    **_group("method", _METHODS),
+}
+# Every role of the catalogue has its label: a new role without one fails at start-up.
+if set(_ROLES) != set(ROLE_PERMISSIONS):
+    raise ImportError(
+        f"roles without a label, or labels without a role: {set(_ROLES) ^ set(ROLE_PERMISSIONS)}"
+    )
