@@ -426,7 +426,7 @@ async def test_the_sign_in_page_works_without_javascript(
         confirmed = await browser.post(
             "/account/totp/", data={"code": pyotp.TOTP(secret[1]).now(), "_csrf_token": token}
         )
-        assert confirmed.status_code == 200 and "Enrolled" in confirmed.text
+        assert confirmed.status_code == 200 and "已绑定" in confirmed.text
         out = await browser.post("/logout", data={"_csrf_token": token})
         assert out.status_code == 303 and out.headers["location"] == "/login"
         assert (await browser.get("/api/auth/me")).status_code == 401
