@@ -11,12 +11,19 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    pass_context,
+    select_autoescape,
+)
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
 from plugins.registry import CATALOGUE
-from themes.i18n import local, t
+from themes.i18n import context_locale, here, label, local, t
 
 UNIFORM = Path(__file__).parent / "uniform"
 STATIC = UNIFORM / "static"
@@ -54,7 +61,10 @@ def build_environment() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         auto_reload=False,
     )
-    environment.globals.update(t=t, theme_version=theme_version())
+    environment.globals.update(
+        t=t, here=here, page_locale=pass_context(context_locale), theme_version=theme_version()
+    )
+    environment.filters["label"] = label
     environment.filters["local"] = local
     return environment
 

@@ -59,6 +59,19 @@ def context_locale(context: Context) -> str:
 
 
 @pass_context
+def here(context: Context) -> str:
+    """The page's path within its site, with its query: where the language switch and the
+    sign-in link come back to."""
+    if "request_path" in context:
+        return context["request_path"]
+    request = context.get("request")
+    if request is None:
+        return "/"
+    query = request.url.query
+    return request.scope["path"] + (f"?{query}" if query else "")
+
+
+@pass_context
 def t(context: Context, key: str, **values: object) -> str:
     """``{{ t("nav.home") }}`` in a template: the message in the page's locale."""
     return translate(key, context_locale(context), **values)

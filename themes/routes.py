@@ -16,7 +16,7 @@ from core.settings import get_settings
 from core.storage import ObjectMissing
 from core.tenancy.registry import list_tenants
 from core.tenancy.site import Site
-from core.tenancy.urls import tenant_url
+from core.tenancy.urls import on_site, tenant_url
 from tenants.announcements import queries
 from tenants.announcements.queries import LISTED_STATES
 from tenants.announcements.tables import TYPE_LABELS, AnnouncementType
@@ -89,8 +89,7 @@ async def choose_language(
     """Switch between Chinese and English with a link; the page stays where it was."""
     if locale not in LOCALES:
         raise NotFoundException()
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
-    response = Redirect(f"{site.root_path}{target}", status_code=303)
+    response = Redirect(f"{site.root_path}{on_site(next, '/')}", status_code=303)
     response.set_cookie(
         COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax", path="/"
     )

@@ -23,6 +23,7 @@ from core.identity.sessions import SessionRecord, Sessions, cookie_name, session
 from core.openapi import refusals
 from core.settings import get_settings
 from core.tenancy.site import Site
+from core.tenancy.urls import on_site
 
 
 class LoginBody(msgspec.Struct, forbid_unknown_fields=True):
@@ -192,24 +193,14 @@ class AuthApi(Controller):
         await auth.confirm_totp_enrolment(current, code=data.code.strip())
 
 
+WORKBENCH = "/workbench"  # where sign-in leads when no page was asked for
+
+
 class LoginForm(msgspec.Struct):
     login: str = ""
     password: str = ""
     totp: str = ""
     next: str = ""
-
-
-def on_site(target: str) -> str:
-    """``next`` after sign-in, only a path of this site (never another host: no open redirect);
-    anything else, or nothing, is the workbench."""
-    if (
-        target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-        and target.isprintable()
-    ):
-        return target
-    return "/workbench"
 
 
 class PasswordForm(msgspec.Struct):
@@ -224,7 +215,9 @@ class AuthPages(Controller):
 
     @get("/login")
     async def login_page(self, site: NamedDependency[Site], next: FromQuery[str] = "") -> Template:
-        return Template("login.html", context={"site": site, "error": None, "next": on_site(next)})
+        return Template(
+            "login.html", context={"site": site, "error": None, "next": on_site(next, WORKBENCH)}
+        )
 
     @post("/login", status_code=200)
     async def login_submit(
@@ -244,11 +237,11 @@ class AuthPages(Controller):
             status = exc.status_code if isinstance(exc, DomainError) else 401
             return Template(
                 "login.html",
-                context={"site": site, "error": message, "next": on_site(data.next)},
+                context={"site": site, "error": message, "next": on_site(data.next, WORKBENCH)},
                 status_code=status,
             )
         first = result.record.must_change_password
-        target = "/account/password" if first else on_site(data.next)
+        target = "/account/password" if first else on_site(data.next, WORKBENCH)
         redirect = flash(Redirect(site.root_path + target, status_code=303), "flash.signed_in")
         redirect.set_cookie(
             session_cookie(get_settings().security, site, result.session_id, max_age=None)

@@ -159,7 +159,13 @@ async def test_english_is_a_link_away_and_never_an_open_redirect(sites: tuple[Si
     assert switched.status_code == 303 and switched.headers["location"] == "/announcements"
     page = await a.public.get("/announcements")
     assert 'lang="en"' in page.text and "Announcements" in page.text
-    back = await a.public.get("/lang/zh-CN", params={"next": "//evil.example/"})
-    assert back.headers["location"] == "/"
+    for elsewhere in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
+        back = await a.public.get("/lang/zh-CN", params={"next": elsewhere})
+        assert back.headers["location"] == "/"
     assert "交易公告" in (await a.public.get("/announcements")).text
+    # The console switches too, and comes back to the page it was on.
+    console = await a.client.get("/console/branding", headers={"accept": "text/html"})
+    assert '/lang/en?next=/console/branding"' in console.text
+    await a.client.get("/lang/en", params={"next": "/workbench"})
+    assert "My workbench" in (await a.client.get("/workbench")).text
     assert (await a.public.get("/lang/fr")).status_code == 404
