@@ -66,6 +66,7 @@ from tenants.announcements.routes import (
 )
 from tenants.branding_routes import BrandingApi
 from tenants.console import BrandingPages, ConsolePages
+from tenants.domain_routes import CustomDomainApi, CustomDomainPages, tls_ask
 from tenants.pages import ApplicantPages, OperatorPages
 from tenants.routes import ApplicantApi, NoticeApi, OperatorApi, ReviewApi, SupervisionApi
 from themes import release, template_config
@@ -236,6 +237,9 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 ApplicantPages,
                 OperatorPages,
                 workbench_page,
+                CustomDomainApi,
+                CustomDomainPages,
+                tls_ask,
             ]
         )
         app_config.middleware.extend([SessionMiddleware(), FlashMiddleware()])

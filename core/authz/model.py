@@ -69,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("role", "assign"),
         ("tenant", "read"),
         ("tenant", "reinstate"),
+        ("tenant", "configure"),  # its custom domain
     ),
     "hq_reviewer": (
         ("approval:application", "decide"),

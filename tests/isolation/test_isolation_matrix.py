@@ -10,13 +10,14 @@ from litestar.routes import HTTPRoute
 from core.identity.tables import AccountKind
 from core.tenancy.registry import TenantRef
 from tests.conftest import new_account, sign_in
+from tests.isolation.domain_cases import DOMAIN_CASES
 from tests.isolation.expert_cases import EXPERT_CASES
 from tests.isolation.library_cases import LIBRARY_CASES
 from tests.isolation.matrix import MATRIX as KERNEL_CASES
 from tests.isolation.matrix import CrossTenant, World
 from tests.isolation.portal_cases import PORTAL_CASES
 
-MATRIX = {**KERNEL_CASES, **PORTAL_CASES, **LIBRARY_CASES, **EXPERT_CASES}
+MATRIX = {**KERNEL_CASES, **PORTAL_CASES, **LIBRARY_CASES, **EXPERT_CASES, **DOMAIN_CASES}
 
 
 def registered_routes(app: Litestar) -> set[tuple[str, str]]:
