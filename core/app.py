@@ -25,7 +25,10 @@ from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
 
 from admin.requests import RequestPages
 from admin.routes import ReviewPages, TenantPages
-from core import data  # noqa: F401  - sets PICCOLO_CONF before any table is queried
+from core import (
+    data,  # noqa: F401  - sets PICCOLO_CONF before any table is queried
+    metrics,
+)
 from core.audit.routes import verify_audit_chain
 from core.authz.authorizer import Authorizer
 from core.authz.routes import RoleApi, RolePages
@@ -42,6 +45,7 @@ from core.libraries.experts.routes import ExpertLibraryApi, ExpertPages
 from core.libraries.import_routes import ImportApi, ImportPages
 from core.libraries.pages import SupplierPages, credit_notices
 from core.libraries.subjects.routes import CreditApi, RegistrationApi, SubjectApi
+from core.logs import app_formatters
 from core.notifications.service import MailDelivery
 from core.outages import DRIVER_ERRORS, OUTAGES, RETRY_AFTER_S, outage_message
 from core.settings import get_settings
@@ -262,10 +266,13 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
         app_config.exception_handlers[NotFoundException] = http_error_response
         app_config.exception_handlers[PermissionDeniedException] = http_error_response
         app_config.template_config = template_config()
+        metrics.configure(app_config, settings)
         # Litestar logs exceptions only in debug: a 500 in production would leave no trace.
         # Log every unexpected one with its stack; the refusals we answer on purpose (4xx,
         # bad input) are not errors of ours.
+        formatters = app_formatters(settings)
         app_config.logging_config = LoggingConfig(
+            **({"formatters": formatters} if formatters else {}),
             log_exceptions="always",
             disable_stack_trace={*EXPECTED_STATUSES, msgspec.ValidationError, UnicodeDecodeError},
         )

@@ -7,8 +7,10 @@ line naming the setting instead of a traceback.
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 from litestar import Litestar
@@ -21,6 +23,7 @@ from core.data.migrations import migrate
 from core.errors import ConfigError, DomainError
 from core.identity.accounts import create_account
 from core.identity.tables import AccountKind
+from core.logs import server_log_config
 from core.settings import get_settings
 from core.storage import build_object_storage
 from core.stores import Stores
@@ -143,12 +146,21 @@ def serve_command(app: Litestar, workers: int, reload: bool) -> None:
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Sunshine is serving the main portal at {main_portal_url(settings)}")
-    options = {
+    options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
         "proxy_headers": not settings.development,
         "log_level": "info",
+        "access_log": settings.access_log,
     }
+    if log_config := server_log_config(settings):
+        options["log_config"] = log_config
+    if workers > 1 and settings.metrics_token:
+        # Each worker counts into files of this directory; a scrape sums them (core.metrics).
+        counters = settings.data_dir / "prometheus"
+        shutil.rmtree(counters, ignore_errors=True)
+        counters.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(counters)
     if workers == 1 and not reload:
         # The app this command was found in (Litestar's CLI builds it to list the commands):
         # building it again cost ~15 % of a worker's start-up (P3).

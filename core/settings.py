@@ -85,6 +85,9 @@ class Settings:
     security: SecuritySettings
     mail: MailSettings
     data_key: bytes  # SM4 key of encrypted fields (core.crypto), 16 bytes
+    metrics_token: str | None = None  # the scraper's bearer token; None: no /metrics
+    json_logs: bool = False  # one JSON object a log line (production)
+    access_log: bool = True
 
     @property
     def development(self) -> bool:
@@ -262,7 +265,17 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             starttls=_flag(env, "SUNSHINE_SMTP_STARTTLS"),
         ),
         data_key=_data_key(env, environment, secret_key),  # type: ignore[arg-type]
+        metrics_token=_metrics_token(env),
+        json_logs=_flag(env, "SUNSHINE_JSON_LOGS") or environment == "production",
+        access_log=not _flag(env, "SUNSHINE_NO_ACCESS_LOG"),
     )
+
+
+def _metrics_token(env: Mapping[str, str]) -> str | None:
+    token = env.get("SUNSHINE_METRICS_TOKEN", "").strip()
+    if token and len(token) < 16:
+        raise ConfigError("SUNSHINE_METRICS_TOKEN", "must be at least 16 characters")
+    return token or None
 
 
 def _security(env: Mapping[str, str], environment: str) -> SecuritySettings:

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 
+from core import metrics
 from core.stores import Stores
 from core.tenancy.site import Site
 
@@ -65,7 +66,11 @@ class PortalCache:
             log.warning("page cache unavailable: %s", exc)
             return await render()
         if cached is not None:
+            if metrics.ENABLED:
+                metrics.PAGE_HIT.inc()
             return cached
+        if metrics.ENABLED:
+            metrics.PAGE_MISS.inc()
         body = await render()
         try:
             await store.set(entry, body, expires_in=TTL_S)

@@ -13,6 +13,7 @@ from typing import Any
 
 from litestar import Request, Response
 
+from core import metrics
 from core.chrome import chrome_of, csrf_input
 from core.data.columns import json_column
 from core.settings import get_settings
@@ -157,6 +158,8 @@ async def portal_page(
     page_key = f"{locale}:{site.root_path}:{key}"
     # A signed-in visitor's header names them: their pages are never shared through the cache.
     shared = cache and not chrome.personal
+    if metrics.ENABLED and not shared:
+        metrics.PAGE_BYPASS.inc()
     body = await PORTAL_CACHE.page(site, page_key, render) if shared else await render()
     return Response(body, media_type="text/html; charset=utf-8")
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from casbin import AsyncEnforcer
 from redis.asyncio import Redis
 
+from core import metrics
 from core.authz.adapter import DomainFilter, PiccoloAdapter
 from core.authz.model import (
     CATALOGUE,
@@ -59,6 +60,8 @@ class Authorizer:
             domain = await self._load(dom)
         key = (sub, obj, act)
         decision = domain.decisions.get(key)
+        if metrics.ENABLED:
+            (metrics.AUTHZ_MEMO_MISS if decision is None else metrics.AUTHZ_MEMO_HIT).inc()
         if decision is None:
             decision = domain.decisions[key] = bool(domain.enforcer.enforce(sub, dom, obj, act))
         return decision

@@ -17,8 +17,8 @@ from core.tenancy.site import SCOPE_KEY
 log = logging.getLogger(__name__)
 
 # Probes come by IP address from the orchestrator: they concern the process, not a site.
-# So does the TLS proxy asking whether a host is ours before it obtains a certificate.
-HOST_AGNOSTIC_PATHS = frozenset({"/healthz", "/readyz", "/tls/ask"})
+# So do the TLS proxy asking whether a host is ours, and the metrics scraper.
+HOST_AGNOSTIC_PATHS = frozenset({"/healthz", "/readyz", "/tls/ask", "/metrics"})
 
 NOT_FOUND_PAGE = (
     '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>未找到 / Not found</title>'

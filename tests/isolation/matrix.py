@@ -342,6 +342,9 @@ SCHEMA = NotTenantScoped("OpenAPI document of the whole application; no data")
 MATRIX: dict[tuple[str, str], CrossTenant | NotTenantScoped] = {
     ("GET", "/healthz"): NotTenantScoped("liveness of the process"),
     ("GET", "/readyz"): NotTenantScoped("readiness of the shared services"),
+    ("GET", "/metrics"): NotTenantScoped(
+        "process metrics, for the scraper's token only, labelled by route template, no host"
+    ),
     ("GET", "/api/site"): CrossTenant(_site_json),
     ("GET", "/"): CrossTenant(_home_page),
     ("GET", "/files/{key:path}"): CrossTenant(_signed_download),
