@@ -1,4 +1,4 @@
-"""The shipped GB/T 2260 list and its sync into the region table."""
+"""The shipped GB/T 2260 list, its sync into the region table and the ``region`` filter."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import pytest
 from litestar import Litestar
 
 from core.authz.model import NATIONWIDE, region_ancestors
-from core.tenancy.regions import REGIONS, region_path, sync_regions
+from core.tenancy.regions import REGIONS, region_label, region_path, sync_regions
 from core.tenancy.tables import Region
+from themes import build_environment
 
 
 def test_shipped_list_holds_every_province_city_and_county() -> None:
@@ -56,6 +57,26 @@ def test_region_ancestors_cover_every_shipped_parent() -> None:
 )
 def test_region_ancestors(code: str, ancestors: list[str]) -> None:
     assert region_ancestors(code) == ancestors
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        ("370102", "山东省 济南市 历下区"),
+        ("370200", "山东省 青岛市"),
+        ("370000", "山东省"),
+        ("110105", "北京市 朝阳区"),
+        ("429004", "湖北省 仙桃市"),
+        (NATIONWIDE, "全国"),
+        ("999999", "未知地区"),
+        (None, ""),
+        ("", ""),
+    ],
+)
+def test_region_filter_names_the_region_never_the_code(code: str | None, shown: str) -> None:
+    assert region_label(code) == shown
+    rendered = build_environment().from_string("{{ code | region }}").render(code=code)
+    assert rendered == shown
 
 
 @pytest.mark.asyncio

@@ -22,6 +22,7 @@ from jinja2 import (
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
+from core.tenancy.regions import region_label
 from plugins.registry import CATALOGUE
 from themes.i18n import context_locale, here, label, local, t
 
@@ -66,6 +67,7 @@ def build_environment() -> Environment:
     )
     environment.filters["label"] = label
     environment.filters["local"] = local
+    environment.filters["region"] = region_label
     return environment
 
 

@@ -95,8 +95,3 @@ async def sync_regions() -> None:
 
 async def region_exists(code: str) -> bool:
     return await Region.exists().where(Region.code == code)
-
-
-async def region_name(code: str) -> str | None:
-    row = await Region.select(Region.name).where(Region.code == code).first()
-    return None if row is None else row["name"]
