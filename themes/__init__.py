@@ -25,6 +25,7 @@ from litestar.template import TemplateConfig
 from core.tenancy.regions import region_label
 from plugins.registry import CATALOGUE
 from themes.i18n import context_locale, here, label, local, t
+from themes.regions import region_options
 
 UNIFORM = Path(__file__).parent / "uniform"
 STATIC = UNIFORM / "static"
@@ -63,7 +64,11 @@ def build_environment() -> Environment:
         auto_reload=False,
     )
     environment.globals.update(
-        t=t, here=here, page_locale=pass_context(context_locale), theme_version=theme_version()
+        t=t,
+        here=here,
+        page_locale=pass_context(context_locale),
+        theme_version=theme_version(),
+        region_options=region_options,
     )
     environment.filters["label"] = label
     environment.filters["local"] = local
