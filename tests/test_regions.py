@@ -68,15 +68,19 @@ def test_region_ancestors(code: str, ancestors: list[str]) -> None:
         ("110105", "北京市 朝阳区"),
         ("429004", "湖北省 仙桃市"),
         (NATIONWIDE, "全国"),
-        ("999999", "未知地区"),
-        (None, ""),
-        ("", ""),
     ],
 )
-def test_region_filter_names_the_region_never_the_code(code: str | None, shown: str) -> None:
+def test_region_filter_names_the_region_with_its_ancestors(code: str, shown: str) -> None:
     assert region_label(code) == shown
-    rendered = build_environment().from_string("{{ code | region }}").render(code=code)
-    assert rendered == shown
+    assert build_environment().from_string("{{ code | region }}").render(code=code) == shown
+
+
+def test_region_filter_never_shows_a_code_it_does_not_know() -> None:
+    assert region_label("999999") is None
+    template = build_environment().from_string("{{ code | region }}")
+    assert template.render(code="999999") == "未知地区"
+    assert template.render(code="999999", locale="en") == "Unknown region"
+    assert template.render(code=None) == template.render(code="") == ""
 
 
 @pytest.mark.asyncio

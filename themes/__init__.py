@@ -22,10 +22,9 @@ from jinja2 import (
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
-from core.tenancy.regions import region_label
 from plugins.registry import CATALOGUE
 from themes.i18n import context_locale, here, label, local, t
-from themes.regions import region_options
+from themes.regions import region_filter, region_options
 
 UNIFORM = Path(__file__).parent / "uniform"
 STATIC = UNIFORM / "static"
@@ -72,7 +71,7 @@ def build_environment() -> Environment:
     )
     environment.filters["label"] = label
     environment.filters["local"] = local
-    environment.filters["region"] = region_label
+    environment.filters["region"] = region_filter
     return environment
 
 

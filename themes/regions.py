@@ -11,12 +11,23 @@ from __future__ import annotations
 
 from functools import cache
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from core.authz.model import NATIONWIDE
-from core.tenancy.regions import REGIONS, ShippedRegion
+from core.tenancy.regions import REGIONS, ShippedRegion, region_label
+from themes.i18n import context_locale, translate
 
 INDENT = "\u3000"  # one ideographic space per step below the province
+
+
+@pass_context
+def region_filter(context: Context, code: str | None) -> str:
+    """``{{ code | region }}``: the region's name with its ancestors; empty for no code."""
+    if not code:
+        return ""
+    return region_label(code) or translate("region.unknown", context_locale(context))
 
 
 def _children() -> dict[str, list[ShippedRegion]]:

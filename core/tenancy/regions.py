@@ -55,14 +55,12 @@ def region_path(code: str) -> list[ShippedRegion]:
     return path[::-1] if region is not None else []
 
 
-def region_label(code: str | None) -> str:
-    """A region as a person reads it: "山东省 济南市 历下区", "北京市 东城区", "全国".
-    Empty for no code; "未知地区" for a code the list does not hold, never the code itself."""
-    if not code:
-        return ""
+def region_label(code: str) -> str | None:
+    """A region as a person reads it: "山东省 济南市 历下区", "北京市 东城区", "全国"; None for a
+    code the list does not hold (a page says so in words, never showing the code)."""
     if code == NATIONWIDE:
         return REGIONS[NATIONWIDE].name
-    return " ".join(r.name for r in region_path(code)) or "未知地区"
+    return " ".join(r.name for r in region_path(code)) or None
 
 
 async def sync_regions() -> None:

@@ -65,9 +65,11 @@ def test_the_picker_lists_names_by_province_and_level() -> None:
     assert '<optgroup label="山东省">' in counties and "　　历下区" in counties
     assert "<option value=370102 selected>" in counties and counties.count("selected") == 1
     assert "required" in counties and shown_region_codes(counties) == set()
+    assert '<option value="">请选择地区</option>' in counties
     cities = render('{{ region_picker("r", levels=2, nationwide=true, blank="不限") }}')
     assert "青岛市" in cities and "历下区" not in cities and "仙桃市" not in cities
     assert "<option value=000000>全国" in cities and "required" not in cities
+    assert '<option value="">不限</option>' in cities
     assert len(cities.encode()) < 16_000 < 130_000 > len(counties.encode())
     assert "selected" not in render('{{ region_picker("r", "999999") }}')  # unknown: nothing
 
