@@ -24,6 +24,7 @@ from litestar.template import TemplateConfig
 
 from plugins.registry import CATALOGUE
 from themes.i18n import context_locale, here, label, local, t
+from themes.regions import region_filter, region_options
 
 UNIFORM = Path(__file__).parent / "uniform"
 STATIC = UNIFORM / "static"
@@ -62,10 +63,15 @@ def build_environment() -> Environment:
         auto_reload=False,
     )
     environment.globals.update(
-        t=t, here=here, page_locale=pass_context(context_locale), theme_version=theme_version()
+        t=t,
+        here=here,
+        page_locale=pass_context(context_locale),
+        theme_version=theme_version(),
+        region_options=region_options,
     )
     environment.filters["label"] = label
     environment.filters["local"] = local
+    environment.filters["region"] = region_filter
     return environment
 
 

@@ -22,7 +22,6 @@ from core.identity.routes import context_of
 from core.openapi import PathId, refusals
 from core.storage import ObjectKey, ObjectMissing
 from core.storage.routes import SAFE_HEADERS
-from core.tenancy.regions import region_name
 from core.tenancy.registry import TenantRef, list_tenants
 from core.tenancy.site import Site
 from tenants.announcements import participation, queries, service
@@ -102,8 +101,7 @@ class AnnouncementPages(Controller):
     ) -> Response[bytes]:
         async def build(_: Portal) -> dict[str, object]:
             detail = await queries.detail(_tenant_id(site), announcement_id)
-            region = await region_name(detail.summary.region_code)
-            return {"detail": detail, "region_name": region, **_labels()}
+            return {"detail": detail, **_labels()}
 
         return await portal_page(
             request, site, template, f"{template}:{announcement_id}", build=build
