@@ -44,7 +44,7 @@ class _Text(HTMLParser):
 def shown_region_codes(html: str) -> set[str]:
     parser = _Text()
     parser.feed(html)
-    return set(re.findall(r"(?<!\d)\d{6}(?!\d)", " ".join(parser.parts))) & REGIONS.keys()
+    return set(re.findall(r"(?<![\w-])\d{6}(?![\w-])", " ".join(parser.parts))) & REGIONS.keys()
 
 
 def picker(html: str, name: str) -> str:
