@@ -4,7 +4,9 @@ reminder (提醒) and warning (警告) are recorded and notified; revocation (�
 takes ``tenant_admin`` from every management account of the tenant; suspension
 (中止系统使用权限) denies every action of its staff and new supplier actions (Casbin deny),
 ends its staff's sessions and shows a notice on its sub-site. Reinstatement by ``hq_admin``
-undoes both. Every decision is a row of the tenant's history, kept for ever.
+undoes the revocations and suspension since the last reinstatement, and nothing else: a
+warning stays (see ``state_after_reinstatement``). Every decision is a row of the tenant's
+history, kept for ever.
 """
 
 from __future__ import annotations
@@ -214,6 +216,37 @@ async def impose(
     return rows[0]["id"]
 
 
+# The penalties that take something away, which reinstatement gives back.
+TAKING = (PenaltyKind.revocation, PenaltyKind.suspension)
+
+
+async def _since_last_reinstatement(tenant_id: int) -> list[dict[str, Any]]:
+    """The penalties of the current cycle: those after the last reinstatement, oldest first."""
+    rows = (
+        await Penalty.select(Penalty.kind, Penalty.state_before, Penalty.revoked_accounts)
+        .where(Penalty.tenant_id == tenant_id)
+        .order_by(Penalty.id)
+    )
+    kinds = [r["kind"] for r in rows]
+    last = max((i for i, k in enumerate(kinds) if k == PenaltyKind.reinstatement.value), default=-1)
+    return rows[last + 1 :]
+
+
+def state_after_reinstatement(cycle: list[dict[str, Any]]) -> TenantState:
+    """Where reinstatement leaves the tenant, given the penalties of the current cycle.
+
+    It undoes revocation and suspension only: a warning is a penalty it does not lift, so a
+    tenant warned when the cycle began, or during it, stays ``warned``. A cycle with nothing
+    taken (the tenant is only warned) is what a reinstatement of the warning itself lifts.
+    """
+    if not any(PenaltyKind(r["kind"]) in TAKING for r in cycle):
+        return TenantState.active
+    warned = cycle[0]["state_before"] == TenantState.warned.value or any(
+        r["kind"] == PenaltyKind.warning.value for r in cycle
+    )
+    return TenantState.warned if warned else TenantState.active
+
+
 async def reinstate(
     authorizer: Authorizer,
     principal: Principal,
@@ -221,7 +254,13 @@ async def reinstate(
     statement: str,
     context: RequestContext,
 ) -> int:
-    """Back to active: the deny lifted, management rights a revocation took given back."""
+    """Give back exactly what the penalties since the last reinstatement took, nothing else.
+
+    The suspension's deny is lifted; each account a revocation of this cycle took
+    ``tenant_admin`` from gets it back once, if it is still active staff of the tenant and
+    does not hold it already. Grants that exist are left alone (a suspension takes none).
+    The state returned to is :func:`state_after_reinstatement`'s.
+    """
     await authorize(authorizer, principal, HQ, "tenant", "reinstate")
     before = await _tenant_state(tenant_id)
     if before in (TenantState.active, TenantState.closed):
@@ -230,28 +269,41 @@ async def reinstate(
         raise DomainError("请说明理由 / give the reasons", detail={"field": "statement"})
     dom = tenant_domain(tenant_id)
     async with write_transaction():
+        cycle = await _since_last_reinstatement(tenant_id)
+        after = state_after_reinstatement(cycle)
         revoked = {
             account
-            for row in await Penalty.select(Penalty.revoked_accounts).where(
-                (Penalty.tenant_id == tenant_id) & (Penalty.kind == PenaltyKind.revocation.value)
-            )
+            for row in cycle
+            if row["kind"] == PenaltyKind.revocation.value
             for account in json_column(row["revoked_accounts"], list[int])
         }
-        still_staff = (
-            await Account.select(Account.id)
+        holders = set(
+            await CasbinRule.select(CasbinRule.v0)
             .where(
-                Account.id.is_in(list(revoked) or [0])
-                & (Account.tenant == tenant_id)
-                & (Account.is_active == True)  # noqa: E712 - a Piccolo expression
+                (CasbinRule.ptype == "g")
+                & (CasbinRule.domain == dom)
+                & (CasbinRule.v1 == "tenant_admin")
             )
             .output(as_list=True)
         )
-        await _adapter.remove_filtered_policy("g", "g", 1, "tenant_admin", dom)
-        await _adapter.add_policies(
-            "g", "g", [[subject(a), "tenant_admin", dom] for a in still_staff]
+        still_staff = (
+            await Account.select(Account.id)
+            .where(
+                Account.id.is_in(sorted(revoked) or [0])
+                & (Account.tenant == tenant_id)
+                & (Account.is_active == True)  # noqa: E712 - a Piccolo expression
+            )
+            .order_by(Account.id)
+            .output(as_list=True)
         )
-        await set_tenant_deny(authorizer, principal.actor, tenant_id, deny=False)
-        await Tenant.update({Tenant.state: TenantState.active.value}).where(Tenant.id == tenant_id)
+        await _adapter.add_policies(
+            "g",
+            "g",
+            [[subject(a), "tenant_admin", dom] for a in still_staff if subject(a) not in holders],
+        )
+        if before is TenantState.suspended:
+            await set_tenant_deny(authorizer, principal.actor, tenant_id, deny=False)
+        await Tenant.update({Tenant.state: after.value}).where(Tenant.id == tenant_id)
         rows = await Penalty.insert(
             Penalty(
                 tenant_id=tenant_id,
@@ -261,7 +313,7 @@ async def reinstate(
                 evidence=[],
                 decided_by=principal.account_id,
                 state_before=before.value,
-                state_after=TenantState.active.value,
+                state_after=after.value,
             )
         ).returning(Penalty.id)
         await notify(

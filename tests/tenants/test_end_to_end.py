@@ -132,7 +132,7 @@ async def test_the_whole_lifecycle(app: Litestar) -> None:
             home = await operator.get("/")
             assert home.status_code == 200 and "中止" in home.text
 
-            # Reinstatement by hq_admin: active again, management rights back.
+            # Reinstatement by hq_admin: management rights back; still warned (not lifted).
             reinstated = await admin.post(
                 f"/api/tenants/{tenant_id}/reinstatement", json={"statement": "整改完成 / remedied"}
             )
@@ -140,7 +140,7 @@ async def test_the_whole_lifecycle(app: Litestar) -> None:
             TENANT_CACHE.clear()
             assert (await operator.get("/api/staff/")).status_code == 200
             detail = (await admin.get(f"/api/tenants/{tenant_id}")).json()
-            assert detail["tenant"]["state"] == "active"
+            assert detail["tenant"]["state"] == "warned"
             assert [p["kind"] for p in detail["penalties"]] == [
                 "warning",
                 "revocation",
