@@ -26,6 +26,12 @@ class AlreadyExists(DomainError):
     status_code = 409
 
 
+class Conflict(DomainError):
+    """Well-formed, but the target's state refuses it (e.g. 报名 on a result announcement)."""
+
+    status_code = 409
+
+
 class ConfigError(Exception):
     """The configuration is unusable. The message names the setting and says what is wrong."""
 

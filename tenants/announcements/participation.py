@@ -1,5 +1,7 @@
 """报名: a supplier of the shared library takes part in a tenant's announced procurement.
 
+Only announcement types that open a procedure take it (``OPENS_PROCEDURE``); on any other
+the answer is 409: the request is well-formed, the announcement's type refuses it.
 The same library entry works on every sub-platform. It must have passed review, and no
 blacklist record may be in force against it (checked at the moment of participation, on every
 tenant alike). Taking part twice answers with the first participation.
@@ -15,14 +17,14 @@ from core.authz.model import tenant_domain
 from core.authz.policies import Forbidden, authorize
 from core.data.engine import write_transaction
 from core.data.errors import is_unique_violation
-from core.errors import DomainError
+from core.errors import Conflict, DomainError
 from core.identity.principal import Principal
 from core.libraries.subjects.credit import blacklisted
 from core.libraries.subjects.registration import own_subject
 from core.libraries.subjects.tables import SubjectState
 from core.tenancy.registry import TenantRef
 from tenants.announcements.queries import detail
-from tenants.announcements.tables import Participation
+from tenants.announcements.tables import OPENS_PROCEDURE, TYPE_LABELS, Participation
 
 
 async def take_part(
@@ -34,6 +36,13 @@ async def take_part(
 ) -> int:
     await authorize(authorizer, principal, tenant_domain(tenant.id), "participation", "create")
     announcement = await detail(tenant.id, announcement_id)  # published, of this tenant
+    if (kind := announcement.summary.type) not in OPENS_PROCEDURE:
+        chinese, english = TYPE_LABELS[kind]
+        raise Conflict(
+            f"{chinese}不接受报名，请在招标公告或采购公告上报名 / a {english.lower()} opens no "
+            "procedure: take part on the tender or procurement notice",
+            detail={"field": "type"},
+        )
     deadline = announcement.summary.deadline_at
     if deadline is not None and deadline <= dt.datetime.now(dt.UTC):
         raise DomainError("报名已截止 / the deadline has passed", detail={"field": "deadline"})

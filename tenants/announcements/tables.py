@@ -34,6 +34,12 @@ class AnnouncementType(StrEnum):
     deal_notice = "deal_notice"  # 成交公告
 
 
+# The types that open a procedure suppliers take part in (报名): the procurement itself.
+# Publicity and result types (中标候选人公示 … 成交公告) report on one; 出让公告 and 转让公告
+# offer an owner's rights or assets to buyers, not a purchase from suppliers; a correction
+# or a special matter amends a procedure already opened (报名 goes to that announcement).
+OPENS_PROCEDURE = frozenset({AnnouncementType.tender_notice, AnnouncementType.procurement_notice})
+
 TYPE_LABELS: dict[AnnouncementType, tuple[str, str]] = {
     AnnouncementType.tender_notice: ("招标公告", "Tender notice"),
     AnnouncementType.procurement_notice: ("采购公告", "Procurement notice"),

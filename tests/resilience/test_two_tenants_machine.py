@@ -188,7 +188,7 @@ class TwoTenants(RuleBasedStateMachine):
         target = self.published[who][pick % len(self.published[who])]
         supplier = self.world.sides[who].supplier
         done = self.call(who, supplier, "POST", f"/api/announcements/{target}/participations")
-        assert done.status_code in (201, 409), done.text  # 409: already taking part
+        assert done.status_code in (201, 409), done.text  # 409: a correction takes none
 
     # -- reaching across: the other tenant's ids answer as absent ------------------------
 
