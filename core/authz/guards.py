@@ -33,10 +33,16 @@ async def requires_session(connection: ASGIConnection, _: BaseRouteHandler) -> N
 
 
 async def requires_active(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    """A signed-in account with nothing outstanding (expired password, TOTP enrolment).
+    """A signed-in account with nothing outstanding (a first or expired password to replace,
+    TOTP enrolment).
     Routes guarded by this alone take their Casbin decision in the service behind them."""
     signed_in(connection)
     _, session = connection.scope["auth"]
+    if session.initial_password:
+        raise PermissionDeniedException(
+            "首次登录请修改管理员设置的初始口令 / replace the first password an administrator "
+            "set for you"
+        )
     if session.must_change_password:
         raise PermissionDeniedException("口令已过期，请先修改 / change your expired password first")
     if session.needs_totp_enrolment:

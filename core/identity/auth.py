@@ -14,7 +14,12 @@ from litestar.stores.base import Store
 from core.audit.chain import Actor, Outcome, RequestContext, record
 from core.data.engine import write_transaction
 from core.errors import DomainError
-from core.identity.passwords import check_complexity, hash_password, verify_password
+from core.identity.passwords import (
+    MUST_CHANGE,
+    check_complexity,
+    hash_password,
+    verify_password,
+)
 from core.identity.principal import Principal
 from core.identity.sessions import SessionRecord, Sessions
 from core.identity.tables import Account, AccountKind
@@ -130,13 +135,16 @@ async def sign_in(
     await lockout.succeeded(login)
     now = time.time()
     changed_at: dt.datetime = account["password_changed_at"]
+    initial = changed_at.timestamp() == MUST_CHANGE.timestamp()
+    too_old = now - changed_at.timestamp() > security.password_max_age_days * 86400
     record_ = SessionRecord(
         account_id=account["id"],
         host=host,
         created_at=now,
         refreshed_at=now,
         password_changed_at=changed_at.timestamp(),
-        must_change_password=now - changed_at.timestamp() > security.password_max_age_days * 86400,
+        must_change_password=initial or too_old,
+        initial_password=initial,
         needs_totp_enrolment=security.require_hq_totp
         and kind is AccountKind.hq_staff
         and not account["totp_secret"],
@@ -203,7 +211,7 @@ async def change_password(current: CurrentSession, *, old: str, new: str) -> Non
         ).where(Account.id == account_id)
         await _record_own(current, "auth.password_change")
     current.record.password_changed_at = changed_at.timestamp()
-    current.record.must_change_password = False
+    current.record.must_change_password = current.record.initial_password = False
     await current.save()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import string
 
 from argon2 import PasswordHasher
@@ -22,6 +23,10 @@ UNUSABLE_HASH = "!"
 # Verified when there is no hash to check, so that a wrong password costs the same time
 # whether the account exists, has a password or not (no probing for accounts by timing).
 DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$1TJEmKiEA+JYU/R8E5iWhg$uqy+yZXX0HmFuRqFX7lapsnhpx/c9W0AxikFiuwexyM"  # noqa: E501
+
+# ``password_changed_at`` of a first password an administrator set: its holder must replace it
+# at first sign-in. It has not expired (nobody chose it), so it is told apart from an old one.
+MUST_CHANGE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 _CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits)
 

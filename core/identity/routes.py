@@ -47,6 +47,7 @@ class Me(msgspec.Struct):
     kind: str
     tenant_id: int | None
     must_change_password: bool
+    initial_password: bool  # the password to change is a first one an administrator set
     needs_totp_enrolment: bool
 
 
@@ -81,8 +82,16 @@ def _me(principal: Principal, record: SessionRecord) -> Me:
         kind=principal.kind.value,
         tenant_id=principal.tenant_id,
         must_change_password=record.must_change_password,
+        initial_password=record.initial_password,
         needs_totp_enrolment=record.needs_totp_enrolment,
     )
+
+
+def _must_change(record: SessionRecord) -> str | None:
+    """Why the password page asks for a new password (a message key's last part), if it does."""
+    if record.initial_password:
+        return "initial"
+    return "expired" if record.must_change_password else None
 
 
 async def _sign_in(
@@ -268,7 +277,7 @@ class AuthPages(Controller):
                 "site": site,
                 "error": None,
                 "done": False,
-                "expired": current.record.must_change_password,
+                "reason": _must_change(current.record),
             },
         )
 
@@ -290,11 +299,11 @@ class AuthPages(Controller):
                     "site": site,
                     "error": exc.message,
                     "done": False,
-                    "expired": current.record.must_change_password,
+                    "reason": _must_change(current.record),
                 },
             )
         return Template(
-            "password.html", context={"site": site, "error": None, "done": True, "expired": False}
+            "password.html", context={"site": site, "error": None, "done": True, "reason": None}
         )
 
 

@@ -42,6 +42,7 @@ class SessionRecord(msgspec.Struct):
     refreshed_at: float
     password_changed_at: float  # the account's, at login: a later change ends this session
     must_change_password: bool = False
+    initial_password: bool = False  # why it must: a first password an administrator set
     needs_totp_enrolment: bool = False
     totp_pending: str | None = None  # secret being enrolled, until confirmed
 

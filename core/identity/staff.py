@@ -3,8 +3,6 @@ manages head-office staff and regulators. Another site's account is "not found".
 
 from __future__ import annotations
 
-import datetime as dt
-
 import msgspec
 
 from core.audit.chain import RequestContext, record
@@ -14,13 +12,12 @@ from core.authz.policies import Forbidden, authorize
 from core.data.engine import write_transaction
 from core.errors import DomainError, NotFound
 from core.identity.accounts import create_account
+from core.identity.passwords import MUST_CHANGE
 from core.identity.principal import Principal
 from core.identity.tables import Account, AccountKind
 from core.tenancy.site import Site
 
 HQ_MANAGED = (AccountKind.hq_staff, AccountKind.regulator)
-# A first password is set by an administrator: its holder must replace it at first sign-in.
-MUST_CHANGE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 class StaffMember(msgspec.Struct):
@@ -67,11 +64,14 @@ async def add_staff(
     username: str,
     display_name: str,
     password: str,
-    kind: AccountKind,
+    kind: AccountKind | None,
     context: RequestContext,
 ) -> int:
+    """A staff account of this site: ``kind`` by default the site's own staff (head-office
+    staff on the main portal, tenant staff on a sub-site)."""
     await _authorize(authorizer, principal, site)
     allowed = HQ_MANAGED if site.tenant is None else (AccountKind.tenant_staff,)
+    kind = kind or allowed[0]
     if kind not in allowed:
         raise DomainError(
             f"本站不能创建 {kind.value} 账号 / this site cannot create {kind.value}",

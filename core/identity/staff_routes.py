@@ -21,7 +21,7 @@ class NewStaff(msgspec.Struct, forbid_unknown_fields=True):
     username: Annotated[str, msgspec.Meta(min_length=3, max_length=64)]
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
     display_name: Annotated[str, msgspec.Meta(max_length=100)] = ""
-    kind: AccountKind = AccountKind.tenant_staff
+    kind: AccountKind | None = None  # by default the site's own: hq_staff or tenant_staff
 
 
 class Created(msgspec.Struct):
