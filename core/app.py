@@ -271,8 +271,11 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
         # Log every unexpected one with its stack; the refusals we answer on purpose (4xx,
         # bad input) are not errors of ours.
         formatters = app_formatters(settings)
+        # Our own loggers ("sunshine.*": e-mails logged without SMTP, outages) at INFO, through
+        # the root's handler: what `serve` prints, whatever level the root is later given.
         app_config.logging_config = LoggingConfig(
             **({"formatters": formatters} if formatters else {}),
+            loggers={"sunshine": {"level": "INFO", "propagate": True}},
             log_exceptions="always",
             disable_stack_trace={*EXPECTED_STATUSES, msgspec.ValidationError, UnicodeDecodeError},
         )
