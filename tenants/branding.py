@@ -31,6 +31,7 @@ from core.identity.principal import Principal
 from core.richtext import sanitise
 from core.storage import ObjectKey, ObjectStorage, discard
 from core.tenancy.registry import TenantRef
+from core.tenancy.resolver import TENANT_CACHE
 from core.tenancy.tables import Tenant
 from themes.cache import PORTAL_CACHE
 from themes.palette import PALETTE
@@ -102,6 +103,9 @@ async def set_tokens(
             tenant_id=tenant.id,
             context=context,
         )
+    # The display name is in every request's tenant snapshot (console, sign-in page titles)
+    # and in the pages that list the tenant: refresh the snapshot, then drop those pages.
+    await TENANT_CACHE.changed()
     await PORTAL_CACHE.invalidate(tenant.id)
 
 

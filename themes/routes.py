@@ -33,7 +33,8 @@ static_files = create_static_files_router(
 
 async def _directory() -> list[tuple[str, str]]:
     settings = get_settings()
-    return [(t.name, tenant_url(settings, t)) for t in await list_tenants(states=LISTED_STATES)]
+    listed = await list_tenants(states=LISTED_STATES)
+    return [(t.shown_name, tenant_url(settings, t)) for t in listed]
 
 
 @get("/", include_in_schema=False)

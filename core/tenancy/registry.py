@@ -7,6 +7,7 @@ import re
 
 import msgspec
 
+from core.data.columns import json_column
 from core.data.errors import unique_violation_as
 from core.errors import DomainError
 from core.tenancy.regions import region_exists
@@ -53,6 +54,12 @@ class TenantRef(msgspec.Struct, frozen=True):
     custom_domain: str | None
     region_code: str | None
     sessions_valid_after: dt.datetime | None = None
+    # What its pages call it: the branding's display name (the registered name until set).
+    display_name: str = ""
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.name
 
 
 _COLUMNS = (
@@ -64,11 +71,15 @@ _COLUMNS = (
     Tenant.custom_domain,
     Tenant.region_code,
     Tenant.sessions_valid_after,
+    Tenant.branding,
 )
 
 
 def _ref(row: dict[str, object]) -> TenantRef:
-    return msgspec.convert(row, TenantRef)
+    branding = json_column(row.pop("branding"), dict)
+    tokens = branding.get("tokens") or {}
+    shown = tokens.get("display_name") if isinstance(tokens, dict) else None
+    return msgspec.convert({**row, "display_name": shown or ""}, TenantRef)
 
 
 async def find_tenant_by_slug(slug: str) -> TenantRef | None:

@@ -25,7 +25,7 @@ class Site(msgspec.Struct, frozen=True):
 
     @property
     def name(self) -> str:
-        return MAIN_PORTAL_NAME if self.tenant is None else self.tenant.name
+        return MAIN_PORTAL_NAME if self.tenant is None else self.tenant.shown_name
 
     @property
     def store_scope(self) -> str:

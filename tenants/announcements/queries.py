@@ -15,6 +15,8 @@ from piccolo.engine.postgres import PostgresEngine
 
 from core.data.engine import get_engine
 from core.errors import NotFound
+from core.tenancy.registry import find_tenant_by_slug
+from core.tenancy.resolver import TENANT_CACHE
 from core.tenancy.tables import Tenant, TenantState
 from tenants.announcements.tables import (
     Announcement,
@@ -92,8 +94,20 @@ _SUMMARY = (
 )
 
 
-def _summary(row: dict[str, object]) -> Summary:
-    return msgspec.convert(row, Summary)
+async def _summaries(rows: list[dict[str, object]]) -> list[Summary]:
+    """The rows as summaries, each source named as its pages name it (the display name),
+    from the tenant snapshots every request resolves through, so a change shows at once."""
+    names: dict[object, str] = {}
+    for slug in {r["tenant_slug"] for r in rows}:
+        tenant = await TENANT_CACHE.get(f"slug:{slug}", find_tenant_by_slug, str(slug))
+        if tenant is not None:
+            names[slug] = tenant.shown_name
+    return [
+        msgspec.convert(
+            {**r, "tenant_name": names.get(r["tenant_slug"], r["tenant_name"])}, Summary
+        )
+        for r in rows
+    ]
 
 
 def _scope(tenant_id: int | None) -> Where:
@@ -143,7 +157,7 @@ async def search(tenant_id: int | None, filters: Filters) -> Page:
         .limit(PER_PAGE + 1)
         .offset((filters.page - 1) * PER_PAGE)
     )
-    return Page([_summary(r) for r in rows[:PER_PAGE]], filters.page, len(rows) > PER_PAGE)
+    return Page(await _summaries(rows[:PER_PAGE]), filters.page, len(rows) > PER_PAGE)
 
 
 async def latest(tenant_id: int | None, type: AnnouncementType, limit: int = 6) -> list[Summary]:
@@ -153,7 +167,7 @@ async def latest(tenant_id: int | None, type: AnnouncementType, limit: int = 6) 
         .order_by(Announcement.published_at, ascending=False)
         .limit(limit)
     )
-    return [_summary(r) for r in rows]
+    return await _summaries(rows)
 
 
 async def detail(tenant_id: int | None, announcement_id: int) -> Detail:
@@ -165,7 +179,7 @@ async def detail(tenant_id: int | None, announcement_id: int) -> Detail:
     )
     if row is None:
         raise NotFound("公告不存在 / no such announcement")
-    summary = _summary(row)
+    (summary,) = await _summaries([row])
     files = await Attachment.select(Attachment.id, Attachment.filename, Attachment.size).where(
         Attachment.announcement == announcement_id
     )
@@ -181,12 +195,12 @@ async def detail(tenant_id: int | None, announcement_id: int) -> Detail:
             .where(_scope(tenant_id) & (Announcement.id == summary.corrects))
             .first()
         )
-        corrected = _summary(target) if target else None
+        corrected = (await _summaries([target]))[0] if target else None
     return Detail(
         summary,
         str(row["body_html"]),
         [msgspec.convert(f, AttachmentView) for f in files],
-        [_summary(c) for c in corrections],
+        await _summaries(corrections),
         corrected,
     )
 
@@ -216,4 +230,4 @@ async def deadlines(tenant_id: int, start: dt.datetime, end: dt.datetime) -> lis
         .order_by(Announcement.deadline_at)
         .limit(200)
     )
-    return [_summary(r) for r in rows]
+    return await _summaries(rows)

@@ -76,7 +76,7 @@ class AnnouncementPages(Controller):
 
             tenants = []
             if site.is_main_portal:
-                tenants = [(t.slug, t.name) for t in await list_tenants(states=LISTED_STATES)]
+                tenants = [(t.slug, t.shown_name) for t in await list_tenants(states=LISTED_STATES)]
             return {
                 "filters": filters,
                 "page": await queries.search(_tenant_id(site), filters),
