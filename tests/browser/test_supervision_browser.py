@@ -1,0 +1,157 @@
+"""Suspension and reinstatement through the head-office pages, in a real browser: the tenant's
+management account is refused while the suspension lasts and works again, as before, after it.
+
+Every step is a page (sign-in forms, the tenant's supervision page, its penalty and
+reinstatement forms); nothing is done through the JSON API. Screenshots go to
+``<artifacts>/supervision/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from core.authz.policies import grant_first_admin, grant_role
+from core.identity.principal import Principal
+from core.identity.tables import AccountKind
+from core.tenancy.registry import TenantRef, register_tenant
+from core.tenancy.tables import TenantKind
+from tests.browser.test_portal_browser import (
+    Browser,
+    artifacts_dir,
+    chromium,
+    require_browser,
+    server_process,
+)
+from tests.conftest import PASSWORD, new_account, unique_slug
+
+SUSPENDED = "中止"
+
+
+def submit(browser: Browser, button: WebElement, name: str) -> None:
+    """Click a form's button and record the page it leads to, once the old one is gone (a
+    mark set on the old document is absent from the new one)."""
+    d = browser.driver
+    d.execute_script("window.__before_submit = true")
+    button.click()
+
+    def left(driver: webdriver.Chrome) -> bool:
+        try:
+            return driver.execute_script("return window.__before_submit === undefined")
+        except WebDriverException:  # between the two documents
+            return False
+
+    WebDriverWait(d, 30).until(left)
+    browser.record(name, status=0)
+
+
+def sign_in(browser: Browser, root: str, who: Principal) -> None:
+    """A fresh browser session (one host serves every site in development), then the form."""
+    browser.driver.delete_all_cookies()
+    browser.visit(f"login-{who.username[:12]}", f"{root}/login")
+    d = browser.driver
+    d.find_element(By.ID, "login").send_keys(who.username)
+    d.find_element(By.ID, "password").send_keys(PASSWORD)
+    submit(browser, d.find_element(By.CSS_SELECTOR, "main form button"), "signed-in")
+
+
+def console_works(browser: Browser, root: str, name: str) -> bool:
+    page = browser.visit(name, f"{root}/console/branding", status=0)
+    return (
+        bool(browser.driver.find_elements(By.CSS_SELECTOR, "main form"))
+        and not any(SUSPENDED in alert for alert in page.alerts)
+        and SUSPENDED not in page.text
+    )
+
+
+def walk(
+    port: int,
+    artifacts: Path,
+    profile: Path,
+    tenant: TenantRef,
+    admin: Principal,
+    supervisor: Principal,
+    hq_admin: Principal,
+    evidence: Path,
+) -> None:
+    root = f"/t/{tenant.slug}"
+    with chromium(profile) as driver:
+        browser = Browser(driver, port, artifacts)
+        d = browser.driver
+        sign_in(browser, root, admin)
+        assert console_works(browser, root, "console-before"), "the admin's console is closed"
+
+        # Head office's supervisor suspends the sub-platform, with grounds and evidence.
+        sign_in(browser, "", supervisor)
+        browser.visit("tenant-page", f"/admin/tenants/{tenant.id}")
+        Select(d.find_element(By.ID, "kind")).select_by_value("suspension")
+        d.find_element(By.CSS_SELECTOR, 'input[name="grounds"][value="2"]').click()
+        d.find_element(By.ID, "statement").send_keys("运营程序不规范，中止系统使用权限。")
+        d.find_element(By.ID, "evidence").send_keys(str(evidence))
+        submit(browser, d.find_element(By.CSS_SELECTOR, "form[enctype] button"), "suspended")
+        assert d.find_elements(By.ID, "reinstate-statement"), "no reinstatement form after it"
+
+        sign_in(browser, root, admin)
+        assert not console_works(browser, root, "console-while-suspended")
+
+        # Head office's administrator reinstates it.
+        sign_in(browser, "", hq_admin)
+        browser.visit("tenant-page-to-reinstate", f"/admin/tenants/{tenant.id}")
+        d.find_element(By.ID, "reinstate-statement").send_keys("整改完成，恢复系统使用权限。")
+        reinstate = d.find_element(By.CSS_SELECTOR, 'form[action$="/reinstatement"] button')
+        submit(browser, reinstate, "reinstated")
+
+        sign_in(browser, root, admin)
+        assert console_works(browser, root, "console-after"), "reinstatement locked out the admin"
+
+
+@pytest.mark.asyncio
+async def test_suspension_then_reinstatement_in_a_browser(app: Litestar, tmp_path: Path) -> None:
+    require_browser()
+    authorizer = app.state.authorizer
+    hq_admin = await new_account(AccountKind.hq_staff)
+    await grant_first_admin(authorizer, hq_admin.account_id, command="browser-supervision")
+    supervisor = await new_account(AccountKind.hq_staff)
+    await grant_role(
+        authorizer,
+        hq_admin,
+        account_id=supervisor.account_id,
+        role="hq_supervisor",
+        region_code="370000",
+    )
+    tenant = await register_tenant(
+        slug=unique_slug("browser-sup"),
+        name="监督测试分平台",
+        kind=TenantKind.city,
+        region_code="370100",
+    )
+    admin = await new_account(AccountKind.tenant_staff, tenant)
+    await grant_role(
+        authorizer, hq_admin, account_id=admin.account_id, role="tenant_admin", tenant_id=tenant.id
+    )
+    evidence = tmp_path / "证据.pdf"
+    evidence.write_bytes(b"%PDF-1.7\n% supervision browser test evidence\n%%EOF\n")
+    artifacts = artifacts_dir() / "supervision"
+    shutil.rmtree(artifacts, ignore_errors=True)
+    artifacts.mkdir(parents=True)
+    profile = tmp_path / "chromium-profile"
+    profile.mkdir()
+
+    def run() -> None:
+        with server_process(tmp_path / "server.log") as port:
+            walk(port, artifacts, profile, tenant, admin, supervisor, hq_admin, evidence)
+
+    try:
+        await asyncio.to_thread(run)
+    finally:
+        if (tmp_path / "server.log").exists():
+            shutil.copy(tmp_path / "server.log", artifacts / "server.log")
