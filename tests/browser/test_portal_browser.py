@@ -416,7 +416,7 @@ def browse(
         }
         assert set(rows) == {a.title, b.title}, rows
         for site in (a, b):
-            assert site.tenant.name in rows[site.title], rows[site.title]
+            assert site.brand.display_name in rows[site.title], rows[site.title]
         detail = browser.follow("main-detail-a", a.title)
         assert detail.url.endswith(f"/announcements/{a.announcement_id}"), detail.url
         assert a.body_marker in detail.text and detail.header_colour == main_colour
