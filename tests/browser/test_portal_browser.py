@@ -130,8 +130,9 @@ class BrandedSite:
 
     @property
     def branding_marks(self) -> dict[str, str]:
-        """Only the tokens of its theme (what the main portal must not wear either)."""
-        keys = ("display name", "address", "phone", "e-mail", "filing number", "footer text")
+        """Only the tokens of its theme (what the main portal must not wear either). Its
+        display name is what the main portal calls it as an announcement's source."""
+        keys = ("address", "phone", "e-mail", "filing number", "footer text")
         return {k: v for k, v in self.own_marks.items() if k in keys}
 
 
