@@ -4,7 +4,7 @@ is ever shown as it is stored."""
 from core.authz.model import ROLE_PERMISSIONS
 from core.identity.tables import AccountKind
 from core.tenancy.tables import TenantKind, TenantState
-from tenants.announcements.tables import TYPE_LABELS, Category, ProcurementMethod
+from tenants.announcements.tables import METHOD_LABELS, TYPE_LABELS, Category
 
 _ROLES = {
     "hq_admin": ("系统管理员", "System administrator"),
@@ -67,16 +67,6 @@ _CATEGORIES = {
     Category.works: ("工程", "Works"),
     Category.services: ("服务", "Services"),
 }
-_METHODS = {
-    ProcurementMethod.open_tender: ("公开招标", "Open tender"),
-    ProcurementMethod.invited_tender: ("邀请招标", "Invited tender"),
-    ProcurementMethod.competitive_negotiation: ("竞争性谈判", "Competitive negotiation"),
-    ProcurementMethod.competitive_consultation: ("竞争性磋商", "Competitive consultation"),
-    ProcurementMethod.request_for_quotation: ("询价", "Request for quotation"),
-    ProcurementMethod.single_source: ("单一来源", "Single source"),
-    ProcurementMethod.framework_agreement: ("框架协议采购", "Framework agreement"),
-    ProcurementMethod.other: ("其他", "Other"),
-}
 
 
 def _group(name: str, labels: dict) -> dict[str, tuple[str, str]]:
@@ -93,7 +83,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **_group("penalty_kind", _PENALTY_KINDS),
     **_group("announcement_type", TYPE_LABELS),
     **_group("category", _CATEGORIES),
-    **_group("method", _METHODS),
+    **_group("method", METHOD_LABELS),
 }
 # Every role of the catalogue has its label: a new role without one fails at start-up.
 if set(_ROLES) != set(ROLE_PERMISSIONS):
