@@ -46,6 +46,7 @@ from core.libraries.import_routes import ImportApi, ImportPages
 from core.libraries.pages import SupplierPages, credit_notices
 from core.libraries.subjects.routes import CreditApi, RegistrationApi, SubjectApi
 from core.logs import app_formatters
+from core.notifications.pages import NoticePages
 from core.notifications.service import MailDelivery
 from core.outages import DRIVER_ERRORS, OUTAGES, RETRY_AFTER_S, outage_message
 from core.settings import get_settings
@@ -236,6 +237,7 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 SupervisionApi,
                 OperatorApi,
                 NoticeApi,
+                NoticePages,
                 ReviewPages,
                 TenantPages,
                 ApplicantPages,

@@ -350,6 +350,7 @@ class BrandingPages(Controller):
                 "view": await branding_view(tenant),
                 "palette": PALETTE,
                 "plugins": sorted(CATALOGUE.values(), key=lambda p: p.name),
+                "catalogue": CATALOGUE,
                 "requests": await requests_of(tenant, "change_request", "plugin"),
                 "error": error,
             },

@@ -135,12 +135,6 @@ def crawl(client: httpx.Client, root: str) -> dict[str, list[str]]:
     return problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 12: the admin, roles and console templates still show raw states, kinds, "
-    "role keys and accent names; remove this mark when they are converted",
-)
 def test_no_console_page_shows_a_raw_value_or_a_link_its_viewer_cannot_open(
     demo_server: tuple[str, Path],
 ) -> None:

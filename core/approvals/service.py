@@ -17,6 +17,7 @@ from typing import Annotated
 import msgspec
 from piccolo.engine.postgres import PostgresEngine
 
+from core.approvals.notices import notify_submitter
 from core.approvals.tables import ApprovalEvent, ApprovalRequest, ApprovalState
 from core.audit.chain import RequestContext, record
 from core.authz.authorizer import Authorizer
@@ -26,6 +27,7 @@ from core.data.columns import json_column
 from core.data.engine import get_engine, write_transaction
 from core.errors import AlreadyExists, DomainError, NotFound
 from core.identity.principal import Principal
+from themes.i18n import DEFAULT_LOCALE, translate
 
 
 class Decision(StrEnum):
@@ -165,8 +167,9 @@ async def decide(
         if decision is Decision.approve and state is ApprovalState.approved:
             return state  # a repeat: already done, nothing more to do
         if state is not ApprovalState.submitted:
+            shown = translate(f"label.approval_state.{state.value}", DEFAULT_LOCALE)
             raise DomainError(
-                f"该申请状态为 {state.value}，不能再审核 / the request is {state.value}"
+                f"该申请的状态为「{shown}」，不能再审核 / the request is {state.value}"
             )
         new_state = {
             Decision.approve: ApprovalState.approved,
@@ -186,6 +189,12 @@ async def decide(
             await approval_type.on_approved(request, decider)
         elif new_state is ApprovalState.rejected and approval_type.on_rejected is not None:
             await approval_type.on_rejected(request, decider)
+        await notify_submitter(
+            request,
+            new_state,
+            note=note,
+            deficiencies=[(d.item, d.problem) for d in deficiencies],
+        )
         await record(
             actor=decider.actor,
             action=f"approval.{request['type']}.{decision.value}",

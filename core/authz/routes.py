@@ -9,19 +9,22 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from core.authz.guards import requires, signed_in
 from core.authz.model import HQ, region_domain, tenant_domain
 from core.authz.policies import change_role
 from core.authz.tables import CasbinRule
 from core.errors import DomainError
-from core.forms import Form
+from core.flash import flash
+from core.forms import Form, invalid_input
 from core.identity.routes import context_of
-from core.identity.tables import Account
+from core.identity.tables import Account, AccountKind
 from core.navigation import NavEntry, register_nav
 from core.openapi import RowId, refusals
 from core.tenancy.site import Site
+from core.tenancy.tables import Tenant
+from themes.i18n import locale_of
 
 ASSIGN = requires("role", "assign")
 
@@ -38,6 +41,60 @@ class Grant(msgspec.Struct):
     username: str
     role: str
     scope: str  # "hq", "t<id>" or "region:<code>"
+
+
+# The roles each site assigns, in the order its form offers them.
+HQ_ROLES = (
+    "hq_admin", "hq_reviewer", "hq_supervisor", "hq_library", "hq_ops", "hq_auditor",
+    "regulator", "tenant_admin",
+)  # fmt: skip
+TENANT_ROLES = ("tenant_staff",)
+
+
+class Assignable(msgspec.Struct):
+    """One account the role form offers, in people's words (账号选择)."""
+
+    account_id: int
+    display_name: str
+    username: str
+    tenant_name: str | None  # the tenant of tenant staff
+
+
+async def assignable_accounts(site: Site) -> list[Assignable]:
+    """The accounts this site may give roles to: its tenant's staff, or (main portal) head-office
+    staff, regulators and every tenant's staff (for their management accounts)."""
+    kinds = [AccountKind.tenant_staff.value]
+    if site.tenant is None:
+        kinds += [AccountKind.hq_staff.value, AccountKind.regulator.value]
+    query = Account.select(
+        Account.id, Account.display_name, Account.username, Account.tenant.name
+    ).where(Account.kind.is_in(kinds) & (Account.is_active == True))  # noqa: E712 - SQL
+    if site.tenant is not None:
+        query = query.where(Account.tenant == site.tenant.id)
+    rows = await query.order_by(Account.tenant).order_by(Account.id)
+    return [
+        Assignable(r["id"], r["display_name"] or r["username"], r["username"], r["tenant.name"])
+        for r in rows
+    ]
+
+
+async def _tenant_names() -> dict[int, str]:
+    return {r["id"]: r["name"] for r in await Tenant.select(Tenant.id, Tenant.name)}
+
+
+async def _page(site: Site, error: str | None, status: int = 200) -> Template:
+    return Template(
+        "roles.html",
+        status_code=status,
+        context={
+            "site": site,
+            "grants": await list_grants(site),
+            "accounts": await assignable_accounts(site),
+            "roles": HQ_ROLES if site.tenant is None else TENANT_ROLES,
+            "tenant_names": await _tenant_names() if site.tenant is None else {},
+            "error": error,
+        },
+    )
 
 
 async def list_grants(site: Site) -> list[Grant]:
@@ -125,6 +182,14 @@ class RoleForm(msgspec.Struct):
     action: str = "grant"
 
 
+ROLE_FIELDS = {
+    "account_id": "roles.account",
+    "role": "roles.role",
+    "region_code": "roles.region",
+    "tenant_id": "roles.tenant",
+}
+
+
 class RolePages(Controller):
     path = "/roles"
     include_in_schema = False
@@ -132,9 +197,7 @@ class RolePages(Controller):
 
     @get("/")
     async def page(self, site: NamedDependency[Site]) -> Template:
-        return Template(
-            "roles.html", context={"site": site, "grants": await list_grants(site), "error": None}
-        )
+        return await _page(site, None)
 
     @post("/", status_code=200)
     async def submit(
@@ -142,7 +205,7 @@ class RolePages(Controller):
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
         data: Annotated[RoleForm, Form],
-    ) -> Template:
+    ) -> Template | Redirect:
         error = None
         try:
             body = msgspec.convert(
@@ -151,13 +214,13 @@ class RolePages(Controller):
                 strict=False,
             )
             await _change(request, site, body, grant=data.action != "revoke")
-        except (DomainError, msgspec.ValidationError) as exc:
-            error = exc.message if isinstance(exc, DomainError) else str(exc)
-        return Template(
-            "roles.html",
-            status_code=400 if error else 200,
-            context={"site": site, "grants": await list_grants(site), "error": error},
-        )
+        except DomainError as exc:
+            error = exc.message
+        except msgspec.ValidationError as exc:
+            error = invalid_input(exc, ROLE_FIELDS, locale_of(request))
+        if error is not None:
+            return await _page(site, error, 400)
+        return flash(Redirect(f"{site.root_path}/roles/", status_code=303), "flash.saved")
 
 
 register_nav(NavEntry("nav.roles", "/roles", "role", "assign", "any", 90))

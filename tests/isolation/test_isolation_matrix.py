@@ -15,9 +15,17 @@ from tests.isolation.expert_cases import EXPERT_CASES
 from tests.isolation.library_cases import LIBRARY_CASES
 from tests.isolation.matrix import MATRIX as KERNEL_CASES
 from tests.isolation.matrix import CrossTenant, World
+from tests.isolation.page_cases import PAGE_CASES
 from tests.isolation.portal_cases import PORTAL_CASES
 
-MATRIX = {**KERNEL_CASES, **PORTAL_CASES, **LIBRARY_CASES, **EXPERT_CASES, **DOMAIN_CASES}
+MATRIX = {
+    **KERNEL_CASES,
+    **PORTAL_CASES,
+    **LIBRARY_CASES,
+    **EXPERT_CASES,
+    **DOMAIN_CASES,
+    **PAGE_CASES,
+}
 
 
 def registered_routes(app: Litestar) -> set[tuple[str, str]]:

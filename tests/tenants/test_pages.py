@@ -90,7 +90,7 @@ async def test_apply_review_and_supervise_through_the_pages(app: Litestar) -> No
         )
         assert penalty.status_code == 303, penalty.text
         detail = await supervisor.get(f"/admin/tenants/{tenant['id']}")
-        assert "页面警告" in detail.text and "warned" in detail.text
+        assert "页面警告" in detail.text and "已警告" in detail.text
         no_grounds = await supervisor.post(
             f"/admin/tenants/{tenant['id']}/penalties",
             data={"kind": "warning", "statement": "无依据"},

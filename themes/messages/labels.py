@@ -5,6 +5,7 @@ from core.authz.model import ROLE_PERMISSIONS
 from core.identity.tables import AccountKind
 from core.tenancy.tables import TenantKind, TenantState
 from tenants.announcements.tables import METHOD_LABELS, TYPE_LABELS, Category
+from themes.palette import PALETTE
 
 _ROLES = {
     "hq_admin": ("系统管理员", "System administrator"),
@@ -54,6 +55,19 @@ _APPROVAL_STATES = {
     "returned": ("退回补正", "Returned"),
     "approved": ("已通过", "Approved"),
     "rejected": ("不予通过", "Rejected"),
+    "draft": ("草稿（未提交）", "Draft"),
+}
+_IMPORT_STATES = {
+    "queued": ("排队中", "Queued"),
+    "validating": ("校验中", "Validating"),
+    "writing": ("写入中", "Writing"),
+    "done": ("已完成", "Done"),
+    "failed": ("未导入", "Failed"),
+}
+_SUBJECT_STATES = {
+    "pending": ("待审核", "Pending review"),
+    "approved": ("已审核", "Approved"),
+    "rejected": ("不予通过", "Rejected"),
 }
 _PENALTY_KINDS = {
     "reminder": ("提醒", "Reminder"),
@@ -62,6 +76,24 @@ _PENALTY_KINDS = {
     "suspension": ("中止系统使用权限", "Suspension"),
     "reinstatement": ("恢复", "Reinstatement"),
 }
+_ACCENTS = {
+    "sunshine-red": ("阳光红", "Sunshine red"),
+    "government-blue": ("政务蓝", "Government blue"),
+    "jade": ("青绿", "Jade"),
+    "forest": ("森林绿", "Forest green"),
+    "ochre": ("赭石", "Ochre"),
+    "violet": ("紫", "Violet"),
+    "slate": ("石板灰", "Slate"),
+}
+_PLUGIN_ACTIONS = {"enable": ("启用", "Enable"), "remove": ("停用", "Remove")}
+_APPROVAL_ACTIONS = {
+    "submit": ("提交", "Submitted"),
+    "return": ("退回补正", "Returned"),
+    "resubmit": ("补正后重新提交", "Resubmitted"),
+    "approve": ("通过", "Approved"),
+    "reject": ("不予通过", "Rejected"),
+}
+_LAYOUTS = {"standard": ("标准", "Standard"), "blocks_first": ("区块在前", "Blocks first")}
 _CATEGORIES = {
     Category.goods: ("货物", "Goods"),
     Category.works: ("工程", "Works"),
@@ -84,7 +116,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **_group("announcement_type", TYPE_LABELS),
     **_group("category", _CATEGORIES),
     **_group("method", METHOD_LABELS),
+    **_group("accent", _ACCENTS),
+    **_group("plugin_action", _PLUGIN_ACTIONS),
+    **_group("approval_action", _APPROVAL_ACTIONS),
+    **_group("layout", _LAYOUTS),
+    **_group("import_state", _IMPORT_STATES),
+    **_group("subject_state", _SUBJECT_STATES),
 }
+if set(_ACCENTS) != set(PALETTE):
+    raise ImportError(f"accents without a label: {set(_ACCENTS) ^ set(PALETTE)}")
 # Every role of the catalogue has its label: a new role without one fails at start-up.
 if set(_ROLES) != set(ROLE_PERMISSIONS):
     raise ImportError(
