@@ -44,6 +44,8 @@ from core.libraries.download_routes import DownloadApi
 from core.libraries.experts.routes import ExpertLibraryApi, ExpertPages
 from core.libraries.import_routes import ImportApi, ImportPages
 from core.libraries.pages import SupplierPages, credit_notices
+from core.libraries.review_pages import LibraryReviewPages
+from core.libraries.subject_pages import SubjectPages
 from core.libraries.subjects.routes import CreditApi, RegistrationApi, SubjectApi
 from core.logs import app_formatters
 from core.notifications.pages import NoticePages
@@ -215,6 +217,8 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 ImportPages,
                 CommodityApi,
                 SupplierPages,
+                LibraryReviewPages,
+                SubjectPages,
                 credit_notices,
                 ExpertLibraryApi,
                 ExpertPages,

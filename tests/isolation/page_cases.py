@@ -7,7 +7,9 @@ import uuid
 
 from core.data.engine import write_transaction
 from core.notifications.service import notify
-from tests.isolation.matrix import CrossTenant, World, tenant_admin_of
+from tests.conftest import with_csrf
+from tests.isolation.matrix import CrossTenant, World, _absent_on_sub_sites, tenant_admin_of
+from tests.libraries.helpers import credit_code, registration
 
 
 async def _notices_page_own_only(world: World) -> None:
@@ -39,7 +41,48 @@ async def _notices_page_own_only(world: World) -> None:
         await client_b.aclose()
 
 
+async def _subject_pages_shared_entry_private_note(world: World) -> None:
+    """The entry is the same on every site; A's private note shows on A's page only."""
+    client = await with_csrf(world.client_a)
+    body = registration(credit_code())
+    created = await client.post("/api/library/suppliers", json=body)
+    subject_id = created.json()["id"]
+    _, admin_a = await tenant_admin_of(world, world.tenant_a)
+    _, admin_b = await tenant_admin_of(world, world.tenant_b)
+    secret = f"甲方内部备注{uuid.uuid4().hex[:8]}"
+    try:
+        note = await admin_a.put(f"/api/library/subjects/{subject_id}/note", json={"note": secret})
+        assert note.status_code == 204
+        assert secret in (await admin_a.get(f"/library/subjects/{subject_id}")).text
+        name = body["profile"]["name"]
+        for path in (f"/library/subjects/{subject_id}", f"/library/subjects/?name={name[:8]}"):
+            page = await admin_b.get(path)
+            assert page.status_code == 200 and name in page.text, path
+            assert secret not in page.text
+            world.assert_nothing_of(world.tenant_a, page)
+    finally:
+        await admin_a.aclose()
+        await admin_b.aclose()
+
+
 PAGE_CASES = {
+    ("GET", "/admin/library"): CrossTenant(_absent_on_sub_sites("GET", "/admin/library/")),
+    ("GET", "/admin/library/{request_id:int}"): CrossTenant(
+        _absent_on_sub_sites("GET", "/admin/library/1")
+    ),
+    ("POST", "/admin/library/{request_id:int}/decision"): CrossTenant(
+        _absent_on_sub_sites("POST", "/admin/library/1/decision")
+    ),
+    ("GET", "/library/subjects"): CrossTenant(_subject_pages_shared_entry_private_note),
+    ("GET", "/library/subjects/{subject_id:int}"): CrossTenant(
+        _subject_pages_shared_entry_private_note
+    ),
+    ("POST", "/library/subjects/{subject_id:int}/credit-records"): CrossTenant(
+        _absent_on_sub_sites("POST", "/library/subjects/1/credit-records")
+    ),
+    ("POST", "/library/subjects/{subject_id:int}/credit-records/{record_id:int}/lift"): (
+        CrossTenant(_absent_on_sub_sites("POST", "/library/subjects/1/credit-records/1/lift"))
+    ),
     ("GET", "/account/notices"): CrossTenant(_notices_page_own_only),
     ("POST", "/account/notices/{notice_id:int}/read"): CrossTenant(_notices_page_own_only),
 }

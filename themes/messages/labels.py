@@ -94,6 +94,22 @@ _APPROVAL_ACTIONS = {
     "reject": ("不予通过", "Rejected"),
 }
 _LAYOUTS = {"standard": ("标准", "Standard"), "blocks_first": ("区块在前", "Blocks first")}
+_SUBJECT_KINDS = {"supplier": ("供应商", "Supplier"), "agency": ("代理机构", "Agency")}
+_REVIEW_ACTIONS = {
+    "register": ("注册审核", "Registration"),
+    "change": ("关键信息变更", "Key-field change"),
+    "claim": ("认领已导入主体", "Claim of an imported entry"),
+}
+_CREDIT_KINDS = {
+    "commendation": ("表彰", "Commendation"),
+    "penalty": ("行政处罚", "Administrative penalty"),
+    "blacklist": ("黑名单", "Blacklist"),
+}
+_SUBJECT_FIELDS = {
+    "name": ("名称", "Name"),
+    "legal_representative": ("法定代表人", "Legal representative"),
+    "credit_code": ("统一社会信用代码", "Credit code"),
+}
 _CATEGORIES = {
     Category.goods: ("货物", "Goods"),
     Category.works: ("工程", "Works"),
@@ -122,6 +138,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **_group("layout", _LAYOUTS),
     **_group("import_state", _IMPORT_STATES),
     **_group("subject_state", _SUBJECT_STATES),
+    **_group("subject_kind", _SUBJECT_KINDS),
+    **_group("review_action", _REVIEW_ACTIONS),
+    **_group("credit_kind", _CREDIT_KINDS),
+    **_group("subject_field", _SUBJECT_FIELDS),
 }
 if set(_ACCENTS) != set(PALETTE):
     raise ImportError(f"accents without a label: {set(_ACCENTS) ^ set(PALETTE)}")

@@ -16,4 +16,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "notice.decision.outcome": ("审核结果：{outcome}。", "Outcome: {outcome}."),
     "notice.decision.note": ("审核意见：{note}", "Note: {note}"),
     "notice.decision.sign_in": ("详情请登录平台查看。", "Sign in to the platform for details."),
+    "notice.credit_added.subject": (
+        "【阳光采购服务平台】您有一条新的信用记录：{what}",
+        "A new credit record: {what}",
+    ),
+    "notice.credit_added.body": (
+        "服务平台已在共享主体库中录入您的信用记录（{what}）：{summary}\n如有异议，请与服务平台联系。",
+        "Head office entered a credit record ({what}) about you: {summary}",
+    ),
+    "notice.credit_lifted.subject": (
+        "【阳光采购服务平台】您的信用记录已解除：{what}",
+        "A credit record is lifted: {what}",
+    ),
+    "notice.credit_lifted.body": (
+        "您的一条信用记录（{what}）已解除。理由：{summary}",
+        "A credit record ({what}) about you is lifted. Reason: {summary}",
+    ),
 }

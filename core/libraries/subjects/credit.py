@@ -21,7 +21,9 @@ from core.data.engine import write_transaction
 from core.errors import DomainError, NotFound
 from core.identity.principal import Principal
 from core.libraries.subjects.tables import CreditKind, CreditRecord, Subject
+from core.notifications.service import notify
 from themes.cache import PORTAL_CACHE
+from themes.i18n import DEFAULT_LOCALE, translate
 
 PUBLISHED_KINDS = (CreditKind.penalty.value, CreditKind.blacklist.value)
 
@@ -64,6 +66,25 @@ class CreditNotice(msgspec.Struct, frozen=True):
     lifted: bool
 
 
+async def _tell_the_subject(subject_id: int, key: str, kind: str, summary: str) -> None:
+    """A credit record entered or lifted is told to the subject's own account (in the
+    decision's transaction); an imported entry without an account has nobody to tell."""
+    owner = (
+        await Subject.select(Subject.account.id, Subject.account.email)
+        .where(Subject.id == subject_id)
+        .first()
+    )
+    if owner is None or owner["account.id"] is None:
+        return
+    what = translate(f"label.credit_kind.{kind}", DEFAULT_LOCALE)
+    await notify(
+        recipients=[(owner["account.id"], owner["account.email"])],
+        subject=translate(f"{key}.subject", DEFAULT_LOCALE, what=what),
+        body=translate(f"{key}.body", DEFAULT_LOCALE, what=what, summary=summary),
+        tenant_id=None,
+    )
+
+
 def _in_force(row: dict[str, object], today: dt.date) -> bool:
     ends_on = row["ends_on"]
     return (
@@ -94,6 +115,7 @@ async def add_record(
             )
         ).returning(CreditRecord.id)
         record_id = int(rows[0]["id"])
+        await _tell_the_subject(subject_id, "notice.credit_added", form.kind.value, form.summary)
         await record(
             actor=principal.actor,
             action=f"library.credit.{form.kind.value}",
@@ -124,6 +146,7 @@ async def lift(
         await CreditRecord.update(
             {CreditRecord.lifted_at: dt.datetime.now(dt.UTC), CreditRecord.lift_reason: reason}
         ).where(CreditRecord.id == record_id)
+        await _tell_the_subject(row["subject"], "notice.credit_lifted", row["kind"], reason)
         await record(
             actor=principal.actor,
             action="library.credit.lift",
