@@ -38,6 +38,7 @@ from core.errors import ConfigError, DomainError
 from core.health import HealthController
 from core.identity.routes import AuthApi, AuthPages, TotpPages, not_signed_in
 from core.identity.sessions import SessionMiddleware
+from core.identity.staff_pages import StaffPages
 from core.identity.staff_routes import StaffApi
 from core.libraries.commodities.routes import CommodityApi
 from core.libraries.download_routes import DownloadApi
@@ -235,6 +236,7 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 RoleApi,
                 RolePages,
                 StaffApi,
+                StaffPages,
                 verify_audit_chain,
                 ApplicantApi,
                 ReviewApi,

@@ -40,6 +40,16 @@ async def test_tenant_admin_adds_and_disables_its_staff(app: Litestar, tenant_a:
         assert (await newcomer.get("/api/auth/me")).status_code == 401
         listed = {s["username"]: s["is_active"] for s in (await c.get("/api/staff/")).json()}
         assert listed["clerk-a1"] is False and listed[admin.username] is True
+        # A reset gives a new first password to be replaced at the next sign-in.
+        assert (await c.post(f"/api/staff/{clerk_id}/enable")).status_code == 204
+        reset = await c.post(f"/api/staff/{clerk_id}/password-reset", json={"password": "weak"})
+        assert reset.status_code == 400 and reset.json()["detail"]["field"] == "password"
+        reset = await c.post(
+            f"/api/staff/{clerk_id}/password-reset", json={"password": "Reset-Pass-9"}
+        )
+        assert reset.status_code == 204
+        again = await sign_in(newcomer, "clerk-a1", "Reset-Pass-9")
+        assert again.json()["must_change_password"] is True
 
 
 @pytest.mark.asyncio

@@ -10,6 +10,7 @@ from core.identity.passwords import UNUSABLE_HASH, check_complexity, hash_passwo
 from core.identity.tables import Account, AccountKind
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # the shape only: delivery tells the rest
 
 
 async def create_account(

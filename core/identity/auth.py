@@ -21,7 +21,7 @@ from core.identity.passwords import (
     verify_password,
 )
 from core.identity.principal import Principal
-from core.identity.sessions import SessionRecord, Sessions
+from core.identity.sessions import SessionRecord, Sessions, password_tag
 from core.identity.tables import Account, AccountKind
 from core.settings import SecuritySettings
 from core.stores import Stores
@@ -143,6 +143,7 @@ async def sign_in(
         created_at=now,
         refreshed_at=now,
         password_changed_at=changed_at.timestamp(),
+        password_tag=password_tag(account["password_hash"]),
         must_change_password=initial or too_old,
         initial_password=initial,
         needs_totp_enrolment=security.require_hq_totp
@@ -211,6 +212,7 @@ async def change_password(current: CurrentSession, *, old: str, new: str) -> Non
         ).where(Account.id == account_id)
         await _record_own(current, "auth.password_change")
     current.record.password_changed_at = changed_at.timestamp()
+    current.record.password_tag = password_tag(new_hash)
     current.record.must_change_password = current.record.initial_password = False
     await current.save()
 

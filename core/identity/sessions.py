@@ -30,7 +30,8 @@ REFRESH_EVERY_S = 60  # idle expiry is pushed forward at most once a minute
 # Read on every signed-in request: plain SQL, as Piccolo's query builder costs as much CPU as
 # the query itself.
 _ACCOUNT_STATE = (
-    "SELECT username, display_name, kind, tenant, is_active, password_changed_at FROM account"
+    "SELECT username, display_name, kind, tenant, is_active, password_changed_at, password_hash"
+    " FROM account"
     " WHERE id = {}"
 )
 
@@ -41,10 +42,19 @@ class SessionRecord(msgspec.Struct):
     created_at: float
     refreshed_at: float
     password_changed_at: float  # the account's, at login: a later change ends this session
+    # The end of the password's hash at login: a reset by an administrator (to a first password,
+    # whose changed-at is always the same marker) ends this session too. "" in older sessions.
+    password_tag: str = ""
     must_change_password: bool = False
     initial_password: bool = False  # why it must: a first password an administrator set
     needs_totp_enrolment: bool = False
     totp_pending: str | None = None  # secret being enrolled, until confirmed
+
+
+def password_tag(password_hash: str) -> str:
+    """A short fingerprint of a password hash (its salted digest's end): not the hash itself,
+    which a session store has no need to hold."""
+    return password_hash[-12:]
 
 
 def cookie_name(security: SecuritySettings) -> str:
@@ -139,6 +149,7 @@ async def _authenticate(scope: Scope, site: Site) -> None:
         account is None
         or not account["is_active"]
         or account["password_changed_at"].timestamp() > record.password_changed_at + 1e-3
+        or (record.password_tag and record.password_tag != password_tag(account["password_hash"]))
         or record.host != _host(scope)  # replayed on another host
         or now - record.created_at > security.session_max_hours * 3600
         or now - record.refreshed_at > security.session_idle_minutes * 60

@@ -12,7 +12,7 @@ from core.authz.policies import Forbidden, authorize
 from core.data.engine import write_transaction
 from core.errors import DomainError, NotFound
 from core.identity.accounts import create_account
-from core.identity.passwords import MUST_CHANGE
+from core.identity.passwords import MUST_CHANGE, check_complexity, hash_password
 from core.identity.principal import Principal
 from core.identity.tables import Account, AccountKind
 from core.tenancy.site import Site
@@ -26,6 +26,8 @@ class StaffMember(msgspec.Struct):
     display_name: str
     kind: str
     is_active: bool
+    # a first password set by an administrator, not yet replaced by its holder
+    awaiting_first_sign_in: bool = False
 
 
 async def _authorize(authorizer: Authorizer, principal: Principal, site: Site) -> None:
@@ -45,13 +47,25 @@ async def list_staff(authorizer: Authorizer, principal: Principal, site: Site) -
     await _authorize(authorizer, principal, site)
     rows = (
         await Account.select(
-            Account.id, Account.username, Account.display_name, Account.kind, Account.is_active
+            Account.id,
+            Account.username,
+            Account.display_name,
+            Account.kind,
+            Account.is_active,
+            Account.password_changed_at,
         )
         .where(_of_site(site))
         .order_by(Account.id)
     )
     return [
-        StaffMember(r["id"], r["username"], r["display_name"], r["kind"], r["is_active"])
+        StaffMember(
+            r["id"],
+            r["username"],
+            r["display_name"],
+            r["kind"],
+            r["is_active"],
+            r["password_changed_at"] == MUST_CHANGE,
+        )
         for r in rows
     ]
 
@@ -66,6 +80,7 @@ async def add_staff(
     password: str,
     kind: AccountKind | None,
     context: RequestContext,
+    email: str | None = None,
 ) -> int:
     """A staff account of this site: ``kind`` by default the site's own staff (head-office
     staff on the main portal, tenant staff on a sub-site)."""
@@ -84,6 +99,7 @@ async def add_staff(
             kind=kind,
             password=password,
             tenant_id=site.tenant.id if site.tenant else None,
+            email=email or None,
         )
         await Account.update({Account.password_changed_at: MUST_CHANGE}).where(
             Account.id == account_id
@@ -118,6 +134,37 @@ async def set_active(
         await record(
             actor=principal.actor,
             action="account.enable" if active else "account.disable",
+            object=f"account:{account_id}",
+            tenant_id=site.tenant.id if site.tenant else None,
+            context=context,
+        )
+
+
+async def reset_password(
+    authorizer: Authorizer,
+    principal: Principal,
+    site: Site,
+    *,
+    account_id: int,
+    password: str,
+    context: RequestContext,
+) -> None:
+    """Give an account of this site a new first password (重置口令): its holder replaces it at
+    the next sign-in, and its sessions end now."""
+    await _authorize(authorizer, principal, site)
+    if account_id == principal.account_id:
+        raise Forbidden("请在「修改口令」中修改自己的口令 / change your own password yourself")
+    check_complexity(password)
+    password_hash = await hash_password(password)
+    async with write_transaction():
+        if not await Account.exists().where((Account.id == account_id) & _of_site(site)):
+            raise NotFound("账号不存在 / no such account")
+        await Account.update(
+            {Account.password_hash: password_hash, Account.password_changed_at: MUST_CHANGE}
+        ).where(Account.id == account_id)
+        await record(
+            actor=principal.actor,
+            action="account.reset_password",
             object=f"account:{account_id}",
             tenant_id=site.tenant.id if site.tenant else None,
             context=context,

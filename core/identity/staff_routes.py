@@ -11,6 +11,7 @@ from litestar.params import JSONBody
 
 from core.authz.guards import requires_active, signed_in
 from core.identity import staff
+from core.identity.accounts import EMAIL
 from core.identity.routes import context_of
 from core.identity.tables import AccountKind
 from core.openapi import PathId, refusals
@@ -22,6 +23,11 @@ class NewStaff(msgspec.Struct, forbid_unknown_fields=True):
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
     display_name: Annotated[str, msgspec.Meta(max_length=100)] = ""
     kind: AccountKind | None = None  # by default the site's own: hq_staff or tenant_staff
+    email: Annotated[str, msgspec.Meta(pattern=EMAIL, max_length=254)] | None = None
+
+
+class PasswordReset(msgspec.Struct, forbid_unknown_fields=True):
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
 
 
 class Created(msgspec.Struct):
@@ -57,6 +63,7 @@ class StaffApi(Controller):
             password=data.password,
             kind=data.kind,
             context=context_of(request),
+            email=data.email,
         )
         return Created(account_id)
 
@@ -100,5 +107,28 @@ class StaffApi(Controller):
             site,
             account_id=account_id,
             active=True,
+            context=context_of(request),
+        )
+
+    @post(
+        "/{account_id:int}/password-reset",
+        operation_id="resetStaffPassword",
+        status_code=204,
+        responses=refusals(400, 401, 403, 404),
+    )
+    async def reset(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        account_id: PathId,
+        data: JSONBody[PasswordReset],
+    ) -> None:
+        """A new first password, to be replaced at the next sign-in; the account's sessions end."""
+        await staff.reset_password(
+            request.app.state.authorizer,
+            signed_in(request),
+            site,
+            account_id=account_id,
+            password=data.password,
             context=context_of(request),
         )

@@ -224,8 +224,10 @@ async def _staff_of_own_tenant_only(world: World) -> None:
         listed = await client_b.get("/api/staff/")
         assert listed.status_code == 200 and admin_b.username in listed.text
         assert admin_a.username not in listed.text and world.staff_a.username not in listed.text
-        for action in ("disable", "enable"):
-            response = await client_b.post(f"/api/staff/{world.staff_a.account_id}/{action}")
+        for action in ("disable", "enable", "password-reset"):
+            response = await client_b.post(
+                f"/api/staff/{world.staff_a.account_id}/{action}", json={"password": PASSWORD}
+            )
             assert response.status_code == 404, response.text
         created = await client_b.post(
             "/api/staff/", json={"username": unique_slug("b-clerk"), "password": PASSWORD}
@@ -400,6 +402,7 @@ MATRIX: dict[tuple[str, str], CrossTenant | NotTenantScoped] = {
     ("POST", "/api/staff"): CrossTenant(_staff_of_own_tenant_only),
     ("POST", "/api/staff/{account_id:int}/disable"): CrossTenant(_staff_of_own_tenant_only),
     ("POST", "/api/staff/{account_id:int}/enable"): CrossTenant(_staff_of_own_tenant_only),
+    ("POST", "/api/staff/{account_id:int}/password-reset"): CrossTenant(_staff_of_own_tenant_only),
     ("GET", "/api/applications"): CrossTenant(_absent_on_sub_sites("GET", "/api/applications")),
     ("POST", "/api/applications"): CrossTenant(_absent_on_sub_sites("POST", "/api/applications")),
     ("POST", "/api/applicants"): CrossTenant(_absent_on_sub_sites("POST", "/api/applicants")),

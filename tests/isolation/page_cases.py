@@ -86,3 +86,38 @@ PAGE_CASES = {
     ("GET", "/account/notices"): CrossTenant(_notices_page_own_only),
     ("POST", "/account/notices/{notice_id:int}/read"): CrossTenant(_notices_page_own_only),
 }
+
+
+async def _staff_pages_own_tenant_only(world: World) -> None:
+    """B's admin neither sees A's staff on the staff page nor changes them through it."""
+    admin_a, client_a = await tenant_admin_of(world, world.tenant_a)
+    admin_b, client_b = await tenant_admin_of(world, world.tenant_b)
+    try:
+        page = await client_b.get("/staff/")
+        assert page.status_code == 200 and admin_b.username in page.text
+        assert admin_a.username not in page.text and world.staff_a.username not in page.text
+        world.assert_nothing_of(world.tenant_a, page)
+        for action in ("disable", "enable", "reset"):
+            response = await client_b.post(
+                f"/staff/{world.staff_a.account_id}/{action}", data={"password": "Taken-Over-1"}
+            )
+            assert response.status_code == 404, (action, response.text)
+        created = await client_b.post(
+            "/staff/", data={"username": f"b-{uuid.uuid4().hex[:8]}", "password": "Sunsh1ne-Test"}
+        )
+        assert created.status_code == 303
+        assert (await client_a.get("/api/auth/me")).status_code == 200
+        mine = {s["account_id"]: s["is_active"] for s in (await client_a.get("/api/staff/")).json()}
+        assert mine[world.staff_a.account_id] is True
+    finally:
+        await client_a.aclose()
+        await client_b.aclose()
+
+
+PAGE_CASES.update(
+    {
+        ("GET", "/staff"): CrossTenant(_staff_pages_own_tenant_only),
+        ("POST", "/staff"): CrossTenant(_staff_pages_own_tenant_only),
+        ("POST", "/staff/{account_id:int}/{action:str}"): CrossTenant(_staff_pages_own_tenant_only),
+    }
+)

@@ -22,6 +22,7 @@ from core.data.engine import write_transaction
 from core.data.errors import unique_violation_as
 from core.errors import AlreadyExists, DomainError, NotFound
 from core.identifiers import validate_uscc
+from core.identity.accounts import EMAIL
 from core.identity.passwords import check_complexity, hash_password
 from core.identity.principal import Principal
 from core.identity.tables import Account, AccountKind
@@ -30,8 +31,6 @@ from core.tenancy.regions import region_exists
 
 REVIEW_TYPE = "subject_registration"
 ALREADY_REGISTERED = "该统一社会信用代码已注册 / this credit code is already registered"
-
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 class Profile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -44,9 +43,7 @@ class Profile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     region_code: Annotated[str, msgspec.Meta(pattern=r"^\d{6}$")]
     contact_name: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
     contact_phone: Annotated[str, msgspec.Meta(pattern=r"^[0-9+\-() ]{5,40}$")]
-    contact_email: Annotated[
-        str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
-    ]
+    contact_email: Annotated[str, msgspec.Meta(pattern=EMAIL, max_length=254)]
     business_scope: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
