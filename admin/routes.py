@@ -14,7 +14,7 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from core.approvals import service as approvals
-from core.approvals.tables import ApprovalRequest
+from core.approvals.tables import ApprovalRequest, ApprovalState
 from core.authz.authorizer import Authorizer
 from core.authz.guards import main_portal_only, requires, requires_active, signed_in
 from core.errors import DomainError, NotFound
@@ -25,11 +25,13 @@ from core.navigation import NavEntry, register_nav
 from core.openapi import PathId
 from core.storage import ObjectKey
 from core.tenancy.site import Site
-from core.tenancy.tables import Tenant, TenantState
+from core.tenancy.tables import Tenant, TenantKind, TenantState
 from tenants import applications, penalties
 from tenants.applications import as_record
 from tenants.supervision import check_visible, may_see_tenants, visible_tenants
 from tenants.tables import Application, Material, PenaltyKind
+
+UNKNOWN_FILTER = "筛选条件不正确，请从列表中选择 / unknown filter: choose one of the list"
 
 
 class DecisionForm(msgspec.Struct):
@@ -87,6 +89,10 @@ class ReviewPages(Controller):
             .where(Application.request_id.is_not_null())
             .order_by(Application.id)
         )
+        if (wanted and wanted not in ApprovalState.__members__) or (
+            kind and kind not in TenantKind.__members__
+        ):
+            raise DomainError(UNKNOWN_FILTER)
         if kind:
             query = query.where(Application.kind == kind)
         rows = await query
@@ -178,7 +184,9 @@ class TenantPages(Controller):
         site: NamedDependency[Site],
         wanted: Annotated[str, QueryParameter(name="state")] = "",
     ) -> Template:
-        state = TenantState(wanted) if wanted in TenantState.__members__ else None
+        if wanted and wanted not in TenantState.__members__:
+            raise DomainError(UNKNOWN_FILTER)
+        state = TenantState(wanted) if wanted else None
         tenants = await visible_tenants(request.app.state.authorizer, signed_in(request), state)
         return Template(
             "admin/tenants.html", context={"site": site, "tenants": tenants, "state": wanted}

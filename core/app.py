@@ -18,6 +18,7 @@ from litestar.exceptions import (
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
+    ValidationException,
 )
 from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
@@ -41,6 +42,7 @@ from core.identity.sessions import SessionMiddleware
 from core.identity.staff_pages import StaffPages
 from core.identity.staff_routes import StaffApi
 from core.libraries.commodities.routes import CommodityApi
+from core.libraries.download_pages import DownloadPages, DownloadReviewPages
 from core.libraries.download_routes import DownloadApi
 from core.libraries.experts.routes import ExpertLibraryApi, ExpertPages
 from core.libraries.import_routes import ImportApi, ImportPages
@@ -79,6 +81,7 @@ from tenants.pages import ApplicantPages, OperatorPages
 from tenants.routes import ApplicantApi, NoticeApi, OperatorApi, ReviewApi, SupervisionApi
 from themes import release, template_config
 from themes.cache import PORTAL_CACHE
+from themes.i18n import locale_of, translate
 from themes.portal import PortalErrorPage
 from themes.routes import (
     branding_image,
@@ -139,9 +142,19 @@ def outage_response(request: Request, exc: Exception) -> Response[Any]:
     return page
 
 
-def validation_error_response(_: Request, exc: msgspec.ValidationError) -> Response[dict[str, str]]:
+def validation_error_response(request: Request, exc: msgspec.ValidationError) -> Response[Any]:
     """Input converted inside a handler (forms, multipart) is bad input too, never a 500."""
+    if _wants_page(request):
+        return _error_page(request, 400, translate("form.invalid_any", locale_of(request)))
     return Response({"error": f"输入不正确 / invalid input: {exc}"}, status_code=400)
+
+
+def bad_request_response(request: Request, exc: ValidationException) -> Response[Any]:
+    """Litestar's refusal of a query, path or body it could not read: on a page, a page that
+    says so in plain words (never the validator's text); else its JSON."""
+    if _wants_page(request):
+        return _error_page(request, 400, translate("form.invalid_any", locale_of(request)))
+    return Response({"status_code": 400, "detail": exc.detail, "extra": exc.extra}, status_code=400)
 
 
 def undecodable_response(_: Request, exc: UnicodeDecodeError) -> Response[dict[str, str]]:
@@ -219,6 +232,8 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 CommodityApi,
                 SupplierPages,
                 LibraryReviewPages,
+                DownloadPages,
+                DownloadReviewPages,
                 SubjectPages,
                 credit_notices,
                 ExpertLibraryApi,
@@ -271,6 +286,7 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
             app_config.exception_handlers[outage] = outage_response
         app_config.exception_handlers[UnicodeDecodeError] = undecodable_response
         app_config.exception_handlers[NotAuthorizedException] = not_signed_in
+        app_config.exception_handlers[ValidationException] = bad_request_response
         app_config.exception_handlers[NotFoundException] = http_error_response
         app_config.exception_handlers[PermissionDeniedException] = http_error_response
         app_config.template_config = template_config()

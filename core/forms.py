@@ -26,9 +26,3 @@ def invalid_input(exc: msgspec.ValidationError, fields: dict[str, str], locale: 
     if at and at.group(1) in fields:
         return translate("form.invalid", locale, field=translate(fields[at.group(1)], locale))
     return translate("form.invalid_any", locale)
-
-
-def in_locale(message: str, locale: str) -> str:
-    """A domain error's bilingual text (\"中文 / English\") in the reader's language only."""
-    zh, sep, en = message.partition(" / ")
-    return (en if locale == "en" else zh) if sep else message

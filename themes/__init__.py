@@ -23,7 +23,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
 from plugins.registry import CATALOGUE
-from themes.i18n import context_locale, here, label, local, t
+from themes.i18n import context_locale, here, label, local, locale_part, t
 from themes.regions import region_filter, region_options
 
 UNIFORM = Path(__file__).parent / "uniform"
@@ -71,6 +71,7 @@ def build_environment() -> Environment:
     )
     environment.filters["label"] = label
     environment.filters["local"] = local
+    environment.filters["locale_part"] = locale_part
     environment.filters["region"] = region_filter
     return environment
 

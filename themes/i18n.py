@@ -89,3 +89,16 @@ def label(context: Context, value: object, group: str) -> str:
 def local(moment: dt.datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
     """``{{ x.published_at | local }}``: a stored (UTC) time as Beijing time."""
     return "" if moment is None else moment.astimezone(BEIJING).strftime(pattern)
+
+
+def in_locale(text: str, locale: str) -> str:
+    """A bilingual text ("中文 / English", as domain errors and dataset titles are) in one
+    language."""
+    zh, sep, en = text.partition(" / ")
+    return (en if locale == "en" else zh) if sep else text
+
+
+@pass_context
+def locale_part(context: Context, text: str) -> str:
+    """``{{ "中文 / English" | locale_part }}``: a bilingual text in the page's language."""
+    return in_locale(text, context_locale(context))

@@ -17,7 +17,7 @@ from core.authz.guards import requires_active, signed_in
 from core.authz.policies import Forbidden
 from core.errors import DomainError, NotFound
 from core.flash import flash
-from core.forms import Form, in_locale, invalid_input
+from core.forms import Form, invalid_input
 from core.identity import staff
 from core.identity.principal import Principal
 from core.identity.routes import context_of
@@ -27,7 +27,7 @@ from core.navigation import NavEntry, may_open, register_nav
 from core.openapi import PathId
 from core.tenancy.site import Site
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
-from themes.i18n import locale_of, translate
+from themes.i18n import in_locale, locale_of, translate
 
 STAFF_FIELDS = {
     "username": "staff.username",

@@ -121,3 +121,35 @@ PAGE_CASES.update(
         ("POST", "/staff/{account_id:int}/{action:str}"): CrossTenant(_staff_pages_own_tenant_only),
     }
 )
+
+
+async def _download_pages_own_site_and_person(world: World) -> None:
+    """A's request is not on B's download page; B's own request stays B's."""
+    _, admin_a = await tenant_admin_of(world, world.tenant_a)
+    _, admin_b = await tenant_admin_of(world, world.tenant_b)
+    purpose = f"甲方核对本地供应商名录{uuid.uuid4().hex[:6]}"
+    try:
+        asked = await admin_a.post(
+            "/library/downloads/",
+            data={"dataset": "suppliers", "format": "csv", "purpose": purpose},
+        )
+        assert asked.status_code == 303, asked.text
+        assert purpose in (await admin_a.get("/library/downloads/")).text
+        page = await admin_b.get("/library/downloads/")
+        assert page.status_code == 200 and purpose not in page.text
+        world.assert_nothing_of(world.tenant_a, page)
+    finally:
+        await admin_a.aclose()
+        await admin_b.aclose()
+
+
+PAGE_CASES.update(
+    {
+        ("GET", "/library/downloads"): CrossTenant(_download_pages_own_site_and_person),
+        ("POST", "/library/downloads"): CrossTenant(_download_pages_own_site_and_person),
+        ("GET", "/admin/downloads"): CrossTenant(_absent_on_sub_sites("GET", "/admin/downloads/")),
+        ("POST", "/admin/downloads/{request_id:int}/decision"): CrossTenant(
+            _absent_on_sub_sites("POST", "/admin/downloads/1/decision")
+        ),
+    }
+)
