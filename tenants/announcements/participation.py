@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import msgspec
+
 from core.audit.chain import RequestContext, record
 from core.authz.authorizer import Authorizer
 from core.authz.model import tenant_domain
@@ -19,12 +21,51 @@ from core.data.engine import write_transaction
 from core.data.errors import is_unique_violation
 from core.errors import Conflict, DomainError
 from core.identity.principal import Principal
+from core.identity.tables import Account, AccountKind
 from core.libraries.subjects.credit import blacklisted
 from core.libraries.subjects.registration import own_subject
 from core.libraries.subjects.tables import SubjectState
+from core.notifications.service import notify
 from core.tenancy.registry import TenantRef
-from tenants.announcements.queries import detail
+from core.tenancy.site import Site
+from tenants.announcements.queries import Detail, detail
 from tenants.announcements.tables import OPENS_PROCEDURE, TYPE_LABELS, Participation
+from themes.i18n import DEFAULT_LOCALE, translate
+
+PARTICIPANT_KINDS = (AccountKind.supplier, AccountKind.agency)
+
+
+class Seen(msgspec.Struct, frozen=True):
+    """The 报名 block of an announcement's page, as its viewer sees it."""
+
+    offered: bool  # the announcement's type opens a procedure
+    viewer_may: bool = False  # a signed-in supplier or agency views it
+    open: bool = False  # before its deadline
+    taken_part_at: dt.datetime | None = None
+
+
+async def as_seen_by(viewer: Principal | None, site: Site, announcement: Detail) -> Seen:
+    """What the page offers: anonymous visitors (whose page is cached for everyone) see only
+    that 报名 is possible; a signed-in supplier sees the button, or when it took part."""
+    summary = announcement.summary
+    offered = site.tenant is not None and summary.type in OPENS_PROCEDURE
+    if not offered or viewer is None or viewer.kind not in PARTICIPANT_KINDS:
+        return Seen(offered)
+    now = dt.datetime.now(dt.UTC)
+    row = await (
+        Participation.select(Participation.created_at)
+        .where(
+            (Participation.announcement == summary.id)
+            & (Participation.subject.account == viewer.account_id)
+        )
+        .first()
+    )
+    return Seen(
+        offered,
+        viewer_may=True,
+        open=summary.deadline_at is None or now < summary.deadline_at,
+        taken_part_at=None if row is None else row["created_at"],
+    )
 
 
 async def take_part(
@@ -60,7 +101,7 @@ async def take_part(
         )
     key = f"{announcement_id}:{subject['id']}"
     try:
-        return await _insert_once(principal, tenant, announcement_id, subject["id"], key, context)
+        return await _insert_once(principal, tenant, announcement, subject["id"], key, context)
     except Exception as exc:
         if not is_unique_violation(exc):
             raise
@@ -72,11 +113,12 @@ async def take_part(
 async def _insert_once(
     principal: Principal,
     tenant: TenantRef,
-    announcement_id: int,
+    announcement: Detail,
     subject_id: int,
     key: str,
     context: RequestContext | None,
 ) -> int:
+    announcement_id = announcement.summary.id
     async with write_transaction():
         existing = await Participation.select(Participation.id).where(Participation.key == key)
         if existing:
@@ -86,6 +128,18 @@ async def _insert_once(
                 tenant=tenant.id, announcement=announcement_id, subject=subject_id, key=key
             )
         ).returning(Participation.id)
+        email = await Account.select(Account.email).where(Account.id == principal.account_id)
+        await notify(
+            recipients=[(principal.account_id, email[0]["email"] if email else None)],
+            subject=translate("notice.participated.subject", DEFAULT_LOCALE),
+            body=translate(
+                "notice.participated.body",
+                DEFAULT_LOCALE,
+                title=announcement.summary.title,
+                site=tenant.shown_name,
+            ),
+            tenant_id=tenant.id,
+        )
         await record(
             actor=principal.actor,
             action="participation.create",

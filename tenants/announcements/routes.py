@@ -14,9 +14,12 @@ from litestar.datastructures import State, UploadFile
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery, JSONBody, QueryParameter
+from litestar.response import Redirect
 
 from core.authz.guards import requires, requires_active, signed_in, sub_site_only
+from core.chrome import chrome_of
 from core.errors import DomainError
+from core.flash import flash
 from core.forms import Multipart
 from core.identity.routes import context_of
 from core.openapi import PathId, refusals
@@ -101,7 +104,13 @@ class AnnouncementPages(Controller):
     ) -> Response[bytes]:
         async def build(_: Portal) -> dict[str, object]:
             detail = await queries.detail(_tenant_id(site), announcement_id)
-            return {"detail": detail, **_labels()}
+            return {
+                "detail": detail,
+                "participation": await participation.as_seen_by(
+                    chrome_of(request).viewer, site, detail
+                ),
+                **_labels(),
+            }
 
         return await portal_page(
             request, site, template, f"{template}:{announcement_id}", build=build
@@ -115,6 +124,29 @@ class AnnouncementPages(Controller):
         announcement_id: PathId,
     ) -> Response[bytes]:
         return await self._detail_page(request, site, announcement_id, "announcements/detail.html")
+
+    @post(
+        "/{announcement_id:int}/participation",
+        guards=[sub_site_only, requires_active],
+        status_code=303,
+    )
+    async def take_part(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        announcement_id: PathId,
+    ) -> Redirect:
+        """报名 from the announcement's page; a refusal answers a page with its reason."""
+        await participation.take_part(
+            request.app.state.authorizer,
+            signed_in(request),
+            tenant,
+            announcement_id,
+            context_of(request),
+        )
+        page = Redirect(f"{site.root_path}/announcements/{announcement_id}", status_code=303)
+        return flash(page, "flash.participated")
 
     @get("/{announcement_id:int}/print")
     async def print_page(

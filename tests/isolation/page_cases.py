@@ -7,9 +7,12 @@ import uuid
 
 from core.data.engine import write_transaction
 from core.notifications.service import notify
-from tests.conftest import with_csrf
+from tenants.announcements.tables import Participation
+from tests.conftest import BASE_DOMAIN, client_for, sign_in, with_csrf
+from tests.isolation.library_cases import _registered_on
 from tests.isolation.matrix import CrossTenant, World, _absent_on_sub_sites, tenant_admin_of
-from tests.libraries.helpers import credit_code, registration
+from tests.libraries.helpers import approve_subject, credit_code, registration
+from tests.portal.helpers import draft
 
 
 async def _notices_page_own_only(world: World) -> None:
@@ -152,4 +155,31 @@ PAGE_CASES.update(
             _absent_on_sub_sites("POST", "/admin/downloads/1/decision")
         ),
     }
+)
+
+
+async def _participation_page_on_own_tenant_only(world: World) -> None:
+    """A's announcement, asked for through B's host, is "not found" for a supplier on B."""
+    subject_id, body = await _registered_on(world, "client_b")
+    await approve_subject(world.app, subject_id)
+    _, admin_a = await tenant_admin_of(world, world.tenant_a)
+    supplier_b = client_for(world.app, f"{world.tenant_b.slug}.{BASE_DOMAIN}")
+    try:
+        created = await admin_a.post("/api/console/announcements", json=draft())
+        announcement_id = created.json()["id"]
+        await admin_a.post(f"/api/console/announcements/{announcement_id}/publish")
+        assert (await sign_in(supplier_b, body["username"])).status_code == 200
+        refused = await supplier_b.post(
+            f"/announcements/{announcement_id}/participation", headers={"accept": "text/html"}
+        )
+        assert refused.status_code == 404, refused.text
+        world.assert_nothing_of(world.tenant_a, refused)
+        assert await Participation.count().where(Participation.subject == subject_id) == 0
+    finally:
+        await admin_a.aclose()
+        await supplier_b.aclose()
+
+
+PAGE_CASES[("POST", "/announcements/{announcement_id:int}/participation")] = CrossTenant(
+    _participation_page_on_own_tenant_only
 )

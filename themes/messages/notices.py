@@ -32,4 +32,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "您的一条信用记录（{what}）已解除。理由：{summary}",
         "A credit record ({what}) about you is lifted. Reason: {summary}",
     ),
+    "notice.participated.subject": ("【阳光采购服务平台】报名成功", "You have taken part"),
+    "notice.participated.body": (
+        "您已在{site}报名参加「{title}」。请关注公告的更正和后续通知。",
+        "You take part in “{title}” on {site}. Watch the announcement for corrections.",
+    ),
+    "flash.participated": ("报名成功。", "You have taken part."),
 }

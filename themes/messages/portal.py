@@ -58,4 +58,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "category.goods": ("货物", "Goods"),
     "category.works": ("工程", "Works"),
     "category.services": ("服务", "Services"),
+    "participation.title": ("报名", "Take part"),
+    "participation.done": ("您已于 {at} 报名。", "You took part at {at}."),
+    "participation.button": ("我要报名", "Take part"),
+    "participation.closed": ("报名已截止。", "The deadline has passed."),
+    "participation.sign_in_first": (
+        "供应商和代理机构登录后可在此报名（截止时间见上）。",
+        "Suppliers and agencies sign in to take part here (deadline above).",
+    ),
+    "participation.sign_in": ("登录报名", "Sign in to take part"),
+    "participation.register": ("尚未注册？供应商注册", "Not registered? Register"),
 }
