@@ -12,6 +12,7 @@ import pytest
 from redis.asyncio import Redis
 
 from core.authz.authorizer import CHANNEL
+from core.outages import STORE
 from tests.faults.conftest import (
     REAL_SERVICES,
     assert_clean_failure,
@@ -26,7 +27,6 @@ from tests.faults.rig import HOST, PASSWORD, Rig
 from tests.faults.seed import Seeded
 
 pytestmark = REAL_SERVICES
-STORE = "session store"
 PUBLIC_PAGES = ("/", "/announcements", "/contact")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from core.outages import OBJECT_STORAGE
 from tests.faults.conftest import (
     REAL_SERVICES,
     assert_clean_failure,
@@ -19,7 +20,6 @@ from tests.faults.seed import PDF, Seeded
 from tests.portal.helpers import image
 
 pytestmark = REAL_SERVICES
-OBJECT_STORAGE = "object storage"
 
 
 async def _upload_everything(
