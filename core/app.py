@@ -47,6 +47,7 @@ from core.libraries.download_routes import DownloadApi
 from core.libraries.experts.routes import ExpertLibraryApi, ExpertPages
 from core.libraries.import_routes import ImportApi, ImportPages
 from core.libraries.pages import SupplierPages, credit_notices
+from core.libraries.profile_pages import ProfilePages
 from core.libraries.review_pages import LibraryReviewPages
 from core.libraries.subject_pages import SubjectPages
 from core.libraries.subjects.routes import CreditApi, RegistrationApi, SubjectApi
@@ -235,6 +236,7 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 DownloadPages,
                 DownloadReviewPages,
                 SubjectPages,
+                ProfilePages,
                 credit_notices,
                 ExpertLibraryApi,
                 ExpertPages,

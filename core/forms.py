@@ -12,7 +12,7 @@ Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 Multipart = Body(media_type=RequestEncodingType.MULTI_PART)
 
 _MISSING = re.compile(r"missing required field `(\w+)`")
-_AT = re.compile(r"at `\$\.(\w+)")
+_AT = re.compile(r"at `\$(?:\.\w+)*\.(\w+)")  # the innermost field: `$.profile.name` → name
 
 
 def invalid_input(exc: msgspec.ValidationError, fields: dict[str, str], locale: str) -> str:

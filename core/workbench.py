@@ -49,6 +49,8 @@ class Section:
     link: str = ""  # the page with all of it, within the site
     where: Where = "any"
     order: int = 100
+    # For work that a permission alone does not make the person's (e.g. by account kind).
+    check: Callable[[Authorizer, Principal, Site], Awaitable[bool]] | None = None
 
 
 _SECTIONS: dict[str, Section] = {}
@@ -61,9 +63,13 @@ def register_section(section: Section) -> None:
 async def sections_for(ctx: WorkbenchContext) -> list[tuple[Section, list[WorkItem]]]:
     shown = []
     for section in sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key)):
-        if shown_on(section.where, ctx.site) and await may_open(
-            ctx.authorizer, ctx.principal, ctx.site, section.obj, section.act
+        if not shown_on(section.where, ctx.site):
+            continue
+        if section.check is not None and not await section.check(
+            ctx.authorizer, ctx.principal, ctx.site
         ):
+            continue
+        if await may_open(ctx.authorizer, ctx.principal, ctx.site, section.obj, section.act):
             shown.append((section, (await section.load(ctx))[:ITEMS_SHOWN]))
     return shown
 

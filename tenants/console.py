@@ -31,6 +31,7 @@ from plugins.registry import CATALOGUE
 from plugins.service import PluginAction
 from tenants import branding
 from tenants.announcements import service
+from tenants.announcements.participation import participants_of
 from tenants.announcements.service import AnnouncementDraft, announcement_of
 from tenants.announcements.tables import (
     METHOD_LABELS,
@@ -167,11 +168,12 @@ class ConsolePages(Controller):
         error: str | None = None,
         status_code: int = 200,
     ) -> Template:
-        files = []
+        files, participants = [], []
         if announcement_id is not None:
             files = await Attachment.select(Attachment.id, Attachment.filename).where(
                 (Attachment.announcement == announcement_id) & (Attachment.tenant == tenant.id)
             )
+            participants = await participants_of(tenant.id, announcement_id)
         return Template(
             "console/announcement.html",
             status_code=status_code,
@@ -181,6 +183,7 @@ class ConsolePages(Controller):
                 "announcement_id": announcement_id,
                 "state": state,
                 "files": files,
+                "participants": participants,
                 "error": error,
                 **_choices(),
             },

@@ -13,14 +13,28 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 
 from core.errors import DomainError
-from core.forms import Form
+from core.forms import Form, invalid_input
 from core.identity.routes import context_of
 from core.libraries.subjects import credit, registration
 from core.libraries.subjects.registration import Registration
 from core.libraries.subjects.tables import SubjectKind
 from core.tenancy.site import Site
-from themes.i18n import locale_of
+from themes.i18n import in_locale, locale_of, translate
 from themes.portal import Portal, load_portal, portal_page
+
+PROFILE_FIELDS = {
+    "credit_code": "library.credit_code",
+    "name": "library.name",
+    "legal_representative": "library.legal_representative",
+    "address": "library.address",
+    "region_code": "library.region",
+    "contact_name": "library.contact",
+    "contact_phone": "library.phone",
+    "contact_email": "library.email",
+    "business_scope": "library.business_scope",
+    "username": "library.username",
+    "password": "library.password",
+}
 
 
 class RegistrationForm(msgspec.Struct):
@@ -98,13 +112,19 @@ class SupplierPages(Controller):
                 origin_tenant=None if site.tenant is None else site.tenant.id,
                 context=context_of(request),
             )
-        except (msgspec.ValidationError, ValueError) as exc:
-            message = f"请检查填写内容 / check the form: {exc}"
+        except msgspec.ValidationError as exc:
+            message = invalid_input(exc, PROFILE_FIELDS, locale_of(request))
+            return await self._page(request, site, data, error=message, status_code=400)
+        except ValueError:  # not one of the kinds
+            message = translate(
+                "form.invalid",
+                locale_of(request),
+                field=translate("library.kind", locale_of(request)),
+            )
             return await self._page(request, site, data, error=message, status_code=400)
         except DomainError as exc:
-            return await self._page(
-                request, site, data, error=exc.message, status_code=exc.status_code
-            )
+            message = in_locale(exc.message, locale_of(request))
+            return await self._page(request, site, data, error=message, status_code=exc.status_code)
         return await self._page(request, site, RegistrationForm(), done=True, status_code=201)
 
 

@@ -148,3 +148,20 @@ async def _insert_once(
             context=context,
         )
     return int(rows[0]["id"])
+
+
+async def participants_of(tenant_id: int, announcement_id: int) -> list[dict[str, object]]:
+    """Who has taken part in the tenant's announcement, first come first."""
+    return await (
+        Participation.select(
+            Participation.id,
+            Participation.subject.id.as_alias("subject_id"),
+            Participation.subject.name.as_alias("name"),
+            Participation.subject.credit_code.as_alias("credit_code"),
+            Participation.created_at,
+        )
+        .where(
+            (Participation.announcement == announcement_id) & (Participation.tenant == tenant_id)
+        )
+        .order_by(Participation.id)
+    )

@@ -36,7 +36,6 @@ from tenants.announcements.tables import (
     Announcement,
     AnnouncementType,
     Category,
-    Participation,
 )
 from themes.portal import Portal, portal_page
 
@@ -397,11 +396,5 @@ async def list_participations(
 ) -> list[ParticipationView]:
     """Who has taken part in the tenant's announcement."""
     await service.announcement_of(tenant.id, announcement_id)
-    rows = await Participation.select(
-        Participation.id,
-        Participation.subject.id.as_alias("subject_id"),
-        Participation.subject.name.as_alias("name"),
-        Participation.subject.credit_code.as_alias("credit_code"),
-        Participation.created_at,
-    ).where((Participation.announcement == announcement_id) & (Participation.tenant == tenant.id))
+    rows = await participation.participants_of(tenant.id, announcement_id)
     return [msgspec.convert(r, ParticipationView) for r in rows]

@@ -10,7 +10,13 @@ from core.notifications.service import notify
 from tenants.announcements.tables import Participation
 from tests.conftest import BASE_DOMAIN, client_for, sign_in, with_csrf
 from tests.isolation.library_cases import _registered_on
-from tests.isolation.matrix import CrossTenant, World, _absent_on_sub_sites, tenant_admin_of
+from tests.isolation.matrix import (
+    CrossTenant,
+    World,
+    _absent_on_sub_sites,
+    _session_refused_on_b,
+    tenant_admin_of,
+)
 from tests.libraries.helpers import approve_subject, credit_code, registration
 from tests.portal.helpers import draft
 
@@ -182,4 +188,19 @@ async def _participation_page_on_own_tenant_only(world: World) -> None:
 
 PAGE_CASES[("POST", "/announcements/{announcement_id:int}/participation")] = CrossTenant(
     _participation_page_on_own_tenant_only
+)
+
+
+# A supplier's own entry: the account's, on whichever site it signs in; a session of A's host
+# is none on B's.
+PAGE_CASES.update(
+    {
+        ("GET", "/account/profile"): CrossTenant(_session_refused_on_b("GET", "/account/profile/")),
+        ("POST", "/account/profile"): CrossTenant(
+            _session_refused_on_b("POST", "/account/profile/", form={"name": "x"})
+        ),
+        ("POST", "/account/profile/qualifications"): CrossTenant(
+            _session_refused_on_b("POST", "/account/profile/qualifications", form={"name": "x"})
+        ),
+    }
 )

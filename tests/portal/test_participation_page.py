@@ -37,6 +37,8 @@ async def test_a_supplier_takes_part_from_the_announcement_page(app: Litestar) -
         refused = await supplier.post(f"/announcements/{result}/participation", headers=PAGE)
         assert refused.status_code == 409 and "text/html" in refused.headers["content-type"]
         assert "不接受报名" in refused.text and "opens no procedure" not in refused.text
+        console = await site.client.get(f"/console/announcements/{tender}")
+        assert "报名情况" in console.text and f"/library/subjects/{subject_id}" in console.text
         notices = (await supplier.get("/api/notices/")).json()
         assert any(n["subject"].endswith("报名成功") for n in notices)
         late = await published(site)

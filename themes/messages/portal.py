@@ -68,4 +68,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "participation.sign_in": ("登录报名", "Sign in to take part"),
     "participation.register": ("尚未注册？供应商注册", "Not registered? Register"),
+    "participants.title": ("报名情况", "Participants"),
+    "participants.none": ("尚无供应商报名。", "Nobody has taken part yet."),
 }
