@@ -24,9 +24,11 @@ from core.navigation import NavEntry, register_nav
 from core.openapi import PathId
 from core.tenancy.site import Site
 from core.tenancy.tables import Tenant
+from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from plugins.registry import CATALOGUE
 from plugins.service import PLUGIN_TYPE
 from tenants.branding import CHANGE_REQUEST_TYPE
+from themes.i18n import translate
 
 TYPES = [CHANGE_REQUEST_TYPE, PLUGIN_TYPE]
 
@@ -107,3 +109,39 @@ class RequestPages(Controller):
 
 
 register_nav(NavEntry("nav.admin.requests", "/admin/requests", "approval", "read", "hq", 20))
+
+
+async def _requests_waiting(ctx: WorkbenchContext) -> list[WorkItem]:
+    rows = (
+        await ApprovalRequest.select(
+            ApprovalRequest.id, ApprovalRequest.type, ApprovalRequest.tenant_id
+        )
+        .where(
+            ApprovalRequest.type.is_in(TYPES)
+            & (ApprovalRequest.state == ApprovalState.submitted.value)
+        )
+        .order_by(ApprovalRequest.id)
+        .limit(20)
+    )
+    names = await _tenant_names()
+    return [
+        WorkItem(
+            text=names.get(r["tenant_id"], ""),
+            href=f"/admin/requests/{r['id']}",
+            note=translate("label.approval_type." + r["type"], ctx.locale),
+        )
+        for r in rows
+    ]
+
+
+register_section(
+    Section(
+        "workbench.requests",
+        "approval:change_request",
+        "decide",
+        _requests_waiting,
+        link="/admin/requests/",
+        where="hq",
+        order=20,
+    )
+)

@@ -26,10 +26,13 @@ from core.openapi import PathId
 from core.storage import ObjectKey
 from core.tenancy.site import Site
 from core.tenancy.tables import Tenant, TenantKind, TenantState
+from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from tenants import applications, penalties
 from tenants.applications import as_record
+from tenants.materials import checklist_item
 from tenants.supervision import check_visible, may_see_tenants, visible_tenants
 from tenants.tables import Application, Material, PenaltyKind
+from themes.i18n import translate
 
 UNKNOWN_FILTER = "筛选条件不正确，请从列表中选择 / unknown filter: choose one of the list"
 
@@ -152,7 +155,7 @@ async def _review_page(
     storage = request.app.state.object_storage
     links = [
         (
-            m["item"],
+            checklist_item(TenantKind(row["kind"]), m["item"]).title,
             m["filename"],
             await storage.presigned_url(ObjectKey(m["object_key"]), expires_in=600),
         )
@@ -276,4 +279,62 @@ register_nav(
 )
 register_nav(
     NavEntry("nav.admin.tenants", "/admin/tenants", "tenant", "read", "hq", 30, _may_supervise)
+)
+
+
+async def _applications_waiting(ctx: WorkbenchContext) -> list[WorkItem]:
+    waiting = await ApprovalRequest.select(ApprovalRequest.id).where(
+        (ApprovalRequest.type == applications.APPLICATION_TYPE)
+        & (ApprovalRequest.state == ApprovalState.submitted.value)
+    )
+    rows = (
+        await Application.select(Application.org_name, Application.kind, Application.request_id)
+        .where(Application.request_id.is_in([r["id"] for r in waiting] or [0]))
+        .order_by(Application.request_id)
+    )
+    return [
+        WorkItem(
+            text=r["org_name"],
+            href=f"/admin/applications/{r['request_id']}",
+            note=translate("label.tenant_kind." + r["kind"], ctx.locale),
+        )
+        for r in rows
+    ]
+
+
+async def _tenants_under_penalty(ctx: WorkbenchContext) -> list[WorkItem]:
+    """Sub-platforms within the person's reach that are warned, revoked or suspended."""
+    return [
+        WorkItem(
+            text=t.shown_name,
+            href=f"/admin/tenants/{t.id}",
+            note=translate("label.tenant_state." + t.state.value, ctx.locale),
+        )
+        for t in await visible_tenants(ctx.authorizer, ctx.principal)
+        if t.state not in (TenantState.active, TenantState.closed)
+    ]
+
+
+register_section(
+    Section(
+        "workbench.applications",
+        "approval:application",
+        "decide",
+        _applications_waiting,
+        link="/admin/applications/",
+        where="hq",
+        order=10,
+    )
+)
+register_section(
+    Section(
+        "workbench.supervision",
+        "tenant",
+        "read",
+        _tenants_under_penalty,
+        link="/admin/tenants/",
+        where="hq",
+        order=30,
+        check=_may_supervise,
+    )
 )

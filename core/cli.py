@@ -63,7 +63,7 @@ def seed_demo_command() -> None:
         await migrate()
         stores = Stores(get_settings())
         try:
-            return await seed_demo(Authorizer(stores.redis))
+            return await seed_demo(Authorizer(stores.redis), build_object_storage(get_settings()))
         finally:
             await stores.close()
 

@@ -12,11 +12,18 @@ import secrets
 from core.authz.authorizer import Authorizer
 from core.authz.policies import grant_first_admin, grant_role
 from core.demo_libraries import seed_libraries
+from core.demo_people import (
+    seed_hq_people,
+    seed_pending_registration,
+    seed_tenant_staff,
+)
 from core.identity.accounts import create_account
 from core.identity.principal import Principal
 from core.identity.tables import Account, AccountKind
 from core.settings import get_settings
+from core.storage import ObjectStorage
 from core.tenancy.registry import TenantRef, find_tenant_by_slug, register_tenant
+from core.tenancy.site import MAIN_PORTAL_NAME
 from core.tenancy.tables import TenantKind
 from core.tenancy.urls import main_portal_url, tenant_url
 from plugins.registry import plugin_key
@@ -47,12 +54,12 @@ DEMO_BRANDING = {
 DEMO_ADMIN = "admin"
 
 
-async def seed_demo(authorizer: Authorizer) -> list[str]:
-    """Seed what is missing and return lines telling where to look. Passwords are shown
-    once, when their account is created."""
+async def seed_demo(authorizer: Authorizer, storage: ObjectStorage) -> list[str]:
+    """Seed what is missing and return lines telling where to look, grouped by site.
+    Passwords are shown once, when their account is created."""
     settings = get_settings()
     password = os.environ.get("SUNSHINE_DEMO_PASSWORD") or "Demo-" + secrets.token_urlsafe(9)
-    lines = [f"main portal: {main_portal_url(settings)}"]
+    hq_lines: list[str] = []
     admin = await Account.select(Account.id).where(Account.username == DEMO_ADMIN).first()
     if admin is None:
         admin_id = await create_account(
@@ -62,36 +69,53 @@ async def seed_demo(authorizer: Authorizer) -> list[str]:
             password=password,
         )
         await grant_first_admin(authorizer, admin_id, command="seed-demo")
-        lines.append(f"  head-office administrator: {DEMO_ADMIN} / {password}")
+        hq_lines.append(f"服务平台管理员: {DEMO_ADMIN} / {password}")
     else:
         admin_id = admin["id"]
     hq_admin = Principal(admin_id, DEMO_ADMIN, AccountKind.hq_staff)
+    tenant_groups = []
     for slug, name, kind, region in DEMO_TENANTS:
         tenant = await find_tenant_by_slug(slug) or await register_tenant(
             slug=slug, name=name, kind=kind, region_code=region
         )
-        lines.append(f"{tenant.name}: {tenant_url(settings, tenant)}")
-        username = f"{slug}-admin"
-        if not await Account.exists().where(Account.username == username):
-            account_id = await create_account(
-                username=username,
-                display_name=f"{name}管理员",
-                kind=AccountKind.tenant_staff,
-                password=password,
-                tenant_id=tenant.id,
+        tenant_groups.append(
+            (
+                f"{tenant.name}: {tenant_url(settings, tenant)}",
+                await _seed_tenant(authorizer, hq_admin, tenant, password),
             )
-            await grant_role(
-                authorizer,
-                hq_admin,
-                account_id=account_id,
-                role="tenant_admin",
-                tenant_id=tenant.id,
-            )
-            lines.append(f"  management account: {username} / {password}")
-            admin_principal = Principal(account_id, username, AccountKind.tenant_staff, tenant.id)
-            await seed_portal(authorizer, admin_principal, tenant)
-    lines.extend(await seed_libraries(authorizer, hq_admin, password))
-    return lines
+        )
+    librarian, suppliers = await seed_libraries(authorizer, hq_admin, password)
+    hq_lines += librarian + await seed_hq_people(authorizer, hq_admin, password, storage)
+    suppliers += await seed_pending_registration(password)
+    groups = [
+        (f"{MAIN_PORTAL_NAME}（服务平台）: {main_portal_url(settings)}", hq_lines),
+        *tenant_groups,
+        ("供应商（在任一站点登录，也可用统一社会信用代码登录）:", suppliers),
+    ]
+    return [line for title, people in groups for line in (title, *(f"  {p}" for p in people))]
+
+
+async def _seed_tenant(
+    authorizer: Authorizer, hq_admin: Principal, tenant: TenantRef, password: str
+) -> list[str]:
+    """The tenant's administrator, its portal and its staff, once."""
+    username = f"{tenant.slug}-admin"
+    if await Account.exists().where(Account.username == username):
+        return []
+    account_id = await create_account(
+        username=username,
+        display_name=f"{tenant.name}管理员",
+        kind=AccountKind.tenant_staff,
+        password=password,
+        tenant_id=tenant.id,
+    )
+    await grant_role(
+        authorizer, hq_admin, account_id=account_id, role="tenant_admin", tenant_id=tenant.id
+    )
+    admin_principal = Principal(account_id, username, AccountKind.tenant_staff, tenant.id)
+    await seed_portal(authorizer, admin_principal, tenant)
+    staff = await seed_tenant_staff(authorizer, admin_principal, tenant, password)
+    return [f"分平台管理员: {username} / {password}", *staff]
 
 
 async def seed_portal(authorizer: Authorizer, staff: Principal, tenant: TenantRef) -> None:

@@ -47,8 +47,11 @@ COMMODITIES = (
 )
 
 
-async def seed_libraries(authorizer: Authorizer, hq_admin: Principal, password: str) -> list[str]:
-    lines = []
+async def seed_libraries(
+    authorizer: Authorizer, hq_admin: Principal, password: str
+) -> tuple[list[str], list[str]]:
+    """Seed what is missing; return the new accounts: the library manager's, the suppliers'."""
+    librarian_lines, lines = [], []
     row = await Account.select(Account.id).where(Account.username == LIBRARIAN).first()
     if row is None:
         librarian_id = await create_account(
@@ -58,7 +61,7 @@ async def seed_libraries(authorizer: Authorizer, hq_admin: Principal, password: 
             password=password,
         )
         await grant_role(authorizer, hq_admin, account_id=librarian_id, role="hq_library")
-        lines.append(f"  library manager: {LIBRARIAN} / {password}")
+        librarian_lines.append(f"库管理员: {LIBRARIAN} / {password}")
     else:
         librarian_id = row["id"]
     librarian = Principal(librarian_id, LIBRARIAN, AccountKind.hq_staff)
@@ -89,7 +92,7 @@ async def seed_libraries(authorizer: Authorizer, hq_admin: Principal, password: 
             .first()
         )
         await approvals.decide(authorizer, librarian, request["id"], approvals.Decision.approve)
-        lines.append(f"  supplier {name}: {username} (or {code}) / {password}")
+        lines.append(f"{name}: {username}（或 {code}）/ {password}")
     for name, first17, specialties, region in EXPERTS:
         id_number = first17 + resident_id_check_character(first17)
         form = ExpertForm(
@@ -120,4 +123,4 @@ async def seed_libraries(authorizer: Authorizer, hq_admin: Principal, password: 
             commodity_id,
             PriceForm(Decimal(price), dt.date.today() - dt.timedelta(days=30), "市场调查"),
         )
-    return lines
+    return librarian_lines, lines

@@ -49,7 +49,8 @@ class Section:
     link: str = ""  # the page with all of it, within the site
     where: Where = "any"
     order: int = 100
-    # For work that a permission alone does not make the person's (e.g. by account kind).
+    # Replaces the permission test where one permission does not decide it (region grants,
+    # account kind), as for navigation entries.
     check: Callable[[Authorizer, Principal, Site], Awaitable[bool]] | None = None
 
 
@@ -65,11 +66,13 @@ async def sections_for(ctx: WorkbenchContext) -> list[tuple[Section, list[WorkIt
     for section in sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key)):
         if not shown_on(section.where, ctx.site):
             continue
-        if section.check is not None and not await section.check(
-            ctx.authorizer, ctx.principal, ctx.site
-        ):
-            continue
-        if await may_open(ctx.authorizer, ctx.principal, ctx.site, section.obj, section.act):
+        if section.check is not None:
+            allowed = await section.check(ctx.authorizer, ctx.principal, ctx.site)
+        else:
+            allowed = await may_open(
+                ctx.authorizer, ctx.principal, ctx.site, section.obj, section.act
+            )
+        if allowed:
             shown.append((section, (await section.load(ctx))[:ITEMS_SHOWN]))
     return shown
 

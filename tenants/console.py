@@ -26,6 +26,7 @@ from core.navigation import NavEntry, register_nav
 from core.openapi import PathId
 from core.tenancy.registry import TenantRef
 from core.tenancy.site import Site
+from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from plugins import service as plugin_service
 from plugins.registry import CATALOGUE
 from plugins.service import PluginAction
@@ -37,13 +38,15 @@ from tenants.announcements.tables import (
     METHOD_LABELS,
     TYPE_LABELS,
     Announcement,
+    AnnouncementState,
     AnnouncementType,
     Attachment,
     Category,
+    Participation,
 )
 from tenants.branding import ChangeRequestBody, ImageKind
 from tenants.branding_routes import branding_view, requests_of
-from themes.i18n import BEIJING
+from themes.i18n import BEIJING, translate
 from themes.palette import PALETTE
 from themes.tokens import Branding, MenuItem, PageBlock
 
@@ -491,3 +494,69 @@ register_nav(
 register_nav(
     NavEntry("nav.console.branding", "/console/branding", "branding", "manage", "tenant", 20)
 )
+
+
+def _tenant(ctx: WorkbenchContext) -> TenantRef:
+    assert ctx.site.tenant is not None  # the sections are shown on sub-sites only
+    return ctx.site.tenant
+
+
+async def _drafts(ctx: WorkbenchContext) -> list[WorkItem]:
+    rows = (
+        await Announcement.select(Announcement.id, Announcement.title, Announcement.type)
+        .where(
+            (Announcement.tenant == _tenant(ctx).id)
+            & (Announcement.state == AnnouncementState.draft.value)
+        )
+        .order_by(Announcement.id, ascending=False)
+        .limit(20)
+    )
+    return [
+        WorkItem(
+            text=r["title"],
+            href=f"/console/announcements/{r['id']}",
+            note=translate("label.announcement_type." + r["type"], ctx.locale),
+        )
+        for r in rows
+    ]
+
+
+async def _new_participants(ctx: WorkbenchContext) -> list[WorkItem]:
+    """The latest 报名 on the tenant's announcements."""
+    rows = (
+        await Participation.select(
+            Participation.announcement.id.as_alias("announcement_id"),
+            Participation.announcement.title.as_alias("title"),
+            Participation.subject.name.as_alias("name"),
+        )
+        .where(Participation.tenant == _tenant(ctx).id)
+        .order_by(Participation.id, ascending=False)
+        .limit(20)
+    )
+    return [
+        WorkItem(
+            text=r["name"], href=f"/console/announcements/{r['announcement_id']}", note=r["title"]
+        )
+        for r in rows
+    ]
+
+
+async def _open_requests(ctx: WorkbenchContext) -> list[WorkItem]:
+    """Change and plugin requests waiting at head office or returned for mending."""
+    return [
+        WorkItem(
+            text=translate("label.approval_type." + r.type, ctx.locale),
+            href="/console/branding/",
+            note=translate("label.approval_state." + r.state, ctx.locale),
+        )
+        for r in await requests_of(_tenant(ctx), "change_request", "plugin")
+        if r.state in ("submitted", "returned")
+    ]
+
+
+for key, obj, load, link in (
+    ("workbench.drafts", "announcement", _drafts, "/console/announcements"),
+    ("workbench.new_participants", "announcement", _new_participants, "/console/announcements"),
+    ("workbench.tenant_requests", "branding", _open_requests, "/console/branding/"),
+):
+    register_section(Section(key, obj, "manage", load, link, where="tenant", order=20))

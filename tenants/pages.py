@@ -17,15 +17,18 @@ from core.identity.accounts import create_account
 from core.identity.invitations import accept
 from core.identity.routes import context_of
 from core.identity.tables import AccountKind
+from core.navigation import NavEntry, register_nav
 from core.notifications.service import notices_for
 from core.openapi import PathId
 from core.tenancy.site import Site
 from core.tenancy.tables import Tenant, TenantKind
+from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from tenants import applications, penalties
 from tenants.applications import ApplicationForm
 from tenants.materials import CHECKLISTS
 from tenants.provisioning import confirm_operating_unit
 from tenants.routes import MaterialUpload
+from themes.i18n import translate
 
 
 class RegisterForm(msgspec.Struct):
@@ -258,3 +261,28 @@ async def _console(request: Request[Any, Any, Any], site: Site, error: str | Non
             "notices": await notices_for(principal.account_id),
         },
     )
+
+
+async def _my_applications(ctx: WorkbenchContext) -> list[WorkItem]:
+    return [
+        WorkItem(
+            text=a.org_name,
+            href=f"/apply/{a.id}",
+            note=translate("label.approval_state." + a.state, ctx.locale),
+        )
+        for a in await applications.my_applications(ctx.authorizer, ctx.principal)
+    ]
+
+
+register_nav(NavEntry("nav.apply", "/apply", "application", "manage", "hq", 5))
+register_section(
+    Section(
+        "workbench.my_applications",
+        "application",
+        "manage",
+        _my_applications,
+        link="/apply/",
+        where="hq",
+        order=5,
+    )
+)

@@ -135,6 +135,43 @@ def crawl(client: httpx.Client, root: str) -> dict[str, list[str]]:
     return problems
 
 
+def sign_in(client: httpx.Client, root: str, username: str) -> httpx.Response:
+    client.get(f"{root}/login")
+    return client.post(
+        f"{root}/login",
+        data={
+            "login": username,
+            "password": PASSWORD,
+            "_csrf_token": client.cookies.get("csrftoken", ""),
+        },
+    )
+
+
+# Who the demo seeds, and what waits on their workbench: (username, site root, section, item).
+WAITING = (
+    ("reviewer", "", "待审核的分平台设立申请", "烟台市公共资源交易服务中心"),
+    ("applicant", "", "我的分平台设立申请", "烟台市公共资源交易服务中心"),
+    ("library", "", "待审核的主体注册与变更", "济南新锐科技有限公司"),
+    ("supervisor", "", "处于警告、撤销或中止状态的分平台", "暂无"),
+    ("jinan-admin", "/t/jinan", "审核中或退回补正的申请", "暂无"),
+    ("jinan-staff", "/t/jinan", "未发布的公告草稿", "暂无"),
+)
+
+
+@pytest.mark.parametrize(("username", "root", "section", "item"), WAITING)
+def test_the_demo_seeds_each_role_with_its_work(
+    demo_server: tuple[str, Path], username: str, root: str, section: str, item: str
+) -> None:
+    base, _ = demo_server
+    with httpx.Client(base_url=base, headers={"accept": "text/html"}) as client:
+        assert sign_in(client, root, username).status_code == 303
+        page = client.get(f"{root}/workbench")
+    assert page.status_code == 200
+    work = re.search(rf"<h2>{section}</h2>(.*?)</section>", page.text, re.S)
+    assert work is not None, visible_text(page.text)
+    assert item in work.group(1)
+
+
 def test_no_console_page_shows_a_raw_value_or_a_link_its_viewer_cannot_open(
     demo_server: tuple[str, Path],
 ) -> None:
@@ -143,15 +180,7 @@ def test_no_console_page_shows_a_raw_value_or_a_link_its_viewer_cannot_open(
     crawled = 0
     for username, root in demo_people(database):
         with httpx.Client(base_url=base, headers={"accept": "text/html"}) as client:
-            client.get(f"{root}/login")
-            signed = client.post(
-                f"{root}/login",
-                data={
-                    "login": username,
-                    "password": PASSWORD,
-                    "_csrf_token": client.cookies.get("csrftoken", ""),
-                },
-            )
+            signed = sign_in(client, root, username)
             if signed.status_code != 303 or "/account/password" in signed.headers["location"]:
                 continue  # no password of the demo's (an operator still invited), or must change it
             crawled += 1

@@ -28,7 +28,7 @@ from core.libraries.subjects import credit, registration, search
 from core.libraries.subjects.qualifications import add_qualification
 from core.libraries.subjects.registration import Profile
 from core.libraries.subjects.tables import SubjectState
-from core.navigation import NavEntry, register_nav
+from core.navigation import NavEntry, may_open, register_nav
 from core.tenancy.site import Site
 from core.tenancy.tables import Tenant
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
@@ -162,8 +162,10 @@ async def _page(
     )
 
 
-async def _participant(_: Authorizer, principal: Principal, __: Site) -> bool:
-    return principal.kind in PARTICIPANT_KINDS
+async def _participant(authorizer: Authorizer, principal: Principal, site: Site) -> bool:
+    return principal.kind in PARTICIPANT_KINDS and await may_open(
+        authorizer, principal, site, "profile", "manage"
+    )
 
 
 async def _to_mend(ctx: WorkbenchContext) -> list[WorkItem]:

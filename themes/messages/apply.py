@@ -1,0 +1,25 @@
+"""The applicant's pages (设立申请人): applications and their materials."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "apply.mine": ("我的设立申请", "My applications"),
+    "apply.none": ("暂无申请", "None yet"),
+    "apply.new": ("新建申请", "New application"),
+    "apply.org_name": ("单位名称", "Organisation"),
+    "apply.kind": ("类型", "Kind"),
+    "apply.region": ("所在地区", "Region"),
+    "apply.credit_code": ("统一社会信用代码", "Credit code"),
+    "apply.contact_name": ("联系人", "Contact"),
+    "apply.contact_phone": ("联系电话", "Phone"),
+    "apply.contact_email": ("联系邮箱", "E-mail"),
+    "apply.slug": ("申请子域名", "Sub-domain"),
+    "apply.slug_hint": ("小写字母、数字或连字符", "lower-case letters, digits or hyphens"),
+    "apply.save": ("保存", "Save"),
+    "apply.mend": ("补正通知（一次性告知）", "Please mend"),
+    "apply.materials": ("申请材料", "Materials"),
+    "apply.item": ("材料", "Item"),
+    "apply.uploaded": ("已上传", "Uploaded"),
+    "apply.upload": ("上传", "Upload"),
+    "apply.required": ("* 为必须提交的材料", "* required"),
+    "apply.submit": ("提交审核", "Submit"),
+    "apply.resubmit": ("补正后重新提交", "Resubmit"),
+}
