@@ -11,7 +11,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
-from core.approvals import service as approvals
+from core.approvals.pages import approve_or_reject
 from core.approvals.tables import ApprovalRequest, ApprovalState
 from core.authz.guards import main_portal_only, requires, signed_in
 from core.data.columns import json_column
@@ -181,27 +181,13 @@ class DownloadReviewPages(Controller):
         request_id: PathId,
         data: Annotated[DownloadDecisionForm, Form],
     ) -> Redirect | Template:
-        locale = locale_of(request)
-        if data.decision not in ("approve", "reject"):
-            return await _queue(site, translate("library.choose", locale))
-        if data.decision == "reject" and not data.note.strip():
-            return await _queue(site, translate("library.reason", locale))
         kind = await ApprovalRequest.select(ApprovalRequest.type).where(
             ApprovalRequest.id == request_id
         )
         if kind != [{"type": DOWNLOAD_TYPE}]:
             raise NotFound("下载申请不存在 / no such download request")
-        try:
-            await approvals.decide(
-                request.app.state.authorizer,
-                signed_in(request),
-                request_id,
-                approvals.Decision(data.decision),
-                note=data.note.strip(),
-                context=context_of(request),
-            )
-        except DomainError as exc:
-            return await _queue(site, in_locale(exc.message, locale))
+        if error := await approve_or_reject(request, request_id, data.decision, data.note):
+            return await _queue(site, error)
         return flash(Redirect("/admin/downloads/", status_code=303), "flash.decided")
 
 

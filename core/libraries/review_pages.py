@@ -11,13 +11,13 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from core.approvals import service as approvals
+from core.approvals.pages import approve_or_reject
 from core.approvals.tables import ApprovalRequest, ApprovalState
-from core.authz.guards import main_portal_only, requires, signed_in
+from core.authz.guards import main_portal_only, requires
 from core.data.columns import json_column
-from core.errors import DomainError, NotFound
+from core.errors import NotFound
 from core.flash import flash
 from core.forms import Form
-from core.identity.routes import context_of
 from core.libraries.subjects import search
 from core.libraries.subjects.registration import REVIEW_TYPE
 from core.libraries.subjects.tables import Qualification, Subject
@@ -27,7 +27,7 @@ from core.storage import ObjectKey
 from core.tenancy.site import Site
 from core.tenancy.tables import Tenant
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
-from themes.i18n import locale_of, translate
+from themes.i18n import translate
 
 DECIDE = ("approval:subject_registration", "decide")
 QUEUE_LIMIT = 500
@@ -106,25 +106,8 @@ class LibraryReviewPages(Controller):
         request_id: PathId,
         data: Annotated[LibraryDecisionForm, Form],
     ) -> Redirect | Template:
-        if data.decision not in ("approve", "reject"):
-            error = translate("library.choose", locale_of(request))
+        if error := await approve_or_reject(request, request_id, data.decision, data.note):
             return await _review_page(request, site, request_id, error=error)
-        if data.decision == "reject" and not data.note.strip():
-            error = translate("library.reason", locale_of(request))
-            return await _review_page(request, site, request_id, error=error)
-        try:
-            await approvals.decide(
-                request.app.state.authorizer,
-                signed_in(request),
-                request_id,
-                approvals.Decision(data.decision),
-                note=data.note.strip(),
-                context=context_of(request),
-            )
-        except DomainError as exc:
-            if isinstance(exc, NotFound):
-                raise
-            return await _review_page(request, site, request_id, error=exc.message)
         return flash(Redirect("/admin/library/", status_code=303), "flash.decided")
 
 
