@@ -72,6 +72,9 @@ EOF
   wait_for PostgreSQL "$SD/pg.log" "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"
   [[ -n $(psql_su "SELECT 1 FROM pg_roles WHERE rolname='sunshine'") ]] ||
     psql_su "CREATE ROLE sunshine LOGIN CREATEDB PASSWORD 'sunshine'"
+  # DROP DATABASE ... WITH (FORCE) in tests and bench also ends autovacuum workers on that
+  # database; without this grant the drop fails whenever one happens to be there.
+  psql_su "GRANT pg_signal_backend TO sunshine" >/dev/null
   [[ -n $(psql_su "SELECT 1 FROM pg_database WHERE datname='sunshine'") ]] ||
     psql_su "CREATE DATABASE sunshine OWNER sunshine"
 }

@@ -91,7 +91,9 @@ async def test_migrate_builds_the_schema_from_an_empty_postgres_database(tmp_pat
         await conn.close()
         assert {"tenant", "account", "migration"} <= found
     finally:
-        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        # no FORCE: our connections are closed, and PostgreSQL itself stops an autovacuum
+        # worker that is there, which FORCE would need pg_signal_backend to end
+        await admin.execute(f'DROP DATABASE "{name}"')
         await admin.close()
 
 
