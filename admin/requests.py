@@ -12,7 +12,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
-from admin.routes import DecisionForm, parse_deficiencies
+from admin.routes import DecisionForm
 from core.approvals import service as approvals
 from core.approvals.tables import ApprovalRequest, ApprovalState
 from core.authz.guards import main_portal_only, requires, signed_in
@@ -28,7 +28,7 @@ from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from plugins.registry import CATALOGUE
 from plugins.service import PLUGIN_TYPE
 from tenants.branding import CHANGE_REQUEST_TYPE
-from themes.i18n import translate
+from themes.i18n import locale_of, translate
 
 TYPES = [CHANGE_REQUEST_TYPE, PLUGIN_TYPE]
 
@@ -98,12 +98,15 @@ class RequestPages(Controller):
                 signed_in(request),
                 request_id,
                 approvals.Decision(data.decision),
-                deficiencies=parse_deficiencies(data.deficiencies),
                 note=data.note,
                 context=context_of(request),
             )
         except (DomainError, ValueError) as exc:
-            message = exc.message if isinstance(exc, DomainError) else "请选择决定 / choose"
+            message = (
+                exc.message
+                if isinstance(exc, DomainError)
+                else translate("review.choose", locale_of(request))
+            )
             return await self._detail(site, request_id, error=message)
         return Redirect(f"/admin/requests/{request_id}", status_code=303)
 

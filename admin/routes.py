@@ -3,6 +3,7 @@ penalties and reinstatement. Server-rendered; works without JavaScript."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -29,30 +30,29 @@ from core.tenancy.tables import Tenant, TenantKind, TenantState
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from tenants import applications, penalties
 from tenants.applications import as_record
-from tenants.materials import checklist_item
+from tenants.materials import CHECKLISTS, checklist_item, deficiency_titles
 from tenants.supervision import check_visible, may_see_tenants, visible_tenants
 from tenants.tables import Application, Material, PenaltyKind
-from themes.i18n import translate
+from themes.i18n import locale_of, translate
 
 UNKNOWN_FILTER = "筛选条件不正确，请从列表中选择 / unknown filter: choose one of the list"
 
 
 class DecisionForm(msgspec.Struct):
     decision: str = ""
-    deficiencies: str = ""  # one per line: "item: problem"
     note: str = ""
 
 
-def parse_deficiencies(text: str) -> list[approvals.Deficiency]:
+PROBLEM = "problem."  # a review form's field per checklist item: problem.<item>
+
+
+def deficiencies_from(form: Mapping[str, object], kind: TenantKind) -> list[approvals.Deficiency]:
+    """Every item the reviewer wrote a problem against, in the checklist's order (一次性告知)."""
     found = []
-    for line in text.splitlines():
-        item, _, problem = line.partition(":") if ":" in line else line.partition("：")
-        if line.strip():
-            found.append(
-                approvals.Deficiency(
-                    item=item.strip() or "general", problem=(problem or item).strip()
-                )
-            )
+    for item in deficiency_titles(kind):
+        problem = form.get(PROBLEM + item)
+        if isinstance(problem, str) and problem.strip():
+            found.append(approvals.Deficiency(item=item, problem=problem.strip()))
     return found
 
 
@@ -128,30 +128,39 @@ class ReviewPages(Controller):
         request: Request[Any, Any, Any],
         site: NamedDependency[Site],
         request_id: PathId,
-        data: Annotated[DecisionForm, Form],
+        data: Annotated[dict[str, Any], Form],
     ) -> Redirect | Template:
+        row = await _application_of(request_id)
         try:
+            form = msgspec.convert(data, DecisionForm, strict=False)  # the rest: problems
             await approvals.decide(
                 request.app.state.authorizer,
                 signed_in(request),
                 request_id,
-                approvals.Decision(data.decision),
-                deficiencies=parse_deficiencies(data.deficiencies),
-                note=data.note,
+                approvals.Decision(form.decision),
+                deficiencies=deficiencies_from(data, TenantKind(row["kind"])),
+                note=form.note,
                 context=context_of(request),
             )
-        except (DomainError, ValueError) as exc:
-            message = exc.message if isinstance(exc, DomainError) else "请选择决定 / choose"
-            return await _review_page(request, site, request_id, error=message)
+        except DomainError as exc:
+            return await _review_page(request, site, request_id, error=exc.message)
+        except (ValueError, msgspec.ValidationError):
+            error = translate("review.choose", locale_of(request))
+            return await _review_page(request, site, request_id, error=error)
         return Redirect(f"/admin/applications/{request_id}", status_code=303)
+
+
+async def _application_of(request_id: int) -> dict[str, Any]:
+    row = await Application.select().where(Application.request_id == request_id).first()
+    if row is None:
+        raise NotFound("申请不存在 / no such application")
+    return row
 
 
 async def _review_page(
     request: Request[Any, Any, Any], site: Site, request_id: int, error: str | None
 ) -> Template:
-    row = await Application.select().where(Application.request_id == request_id).first()
-    if row is None:
-        raise NotFound("申请不存在 / no such application")
+    row = await _application_of(request_id)
     storage = request.app.state.object_storage
     links = [
         (
@@ -169,6 +178,8 @@ async def _review_page(
             "application": await applications.view(as_record(row)),
             "request_id": request_id,
             "links": links,
+            "checklist": CHECKLISTS[TenantKind(row["kind"])],
+            "titles": deficiency_titles(TenantKind(row["kind"])),
             "history": await approvals.history(request_id),
             "error": error,
         },

@@ -62,6 +62,17 @@ def checklist_item(kind: TenantKind, code: str) -> ChecklistItem:
     raise DomainError(f"清单中没有此项 / no checklist item {code}", detail={"field": "item"})
 
 
+GENERAL = "general"  # a deficiency that is about no one item
+
+
+def deficiency_titles(kind: TenantKind) -> dict[str, str]:
+    """What a returned application's deficiency items are called (item code → title)."""
+    return {
+        **{item.code: item.title for item in CHECKLISTS[kind]},
+        GENERAL: "其他问题 / other problems",
+    }
+
+
 def sniff(data: bytes) -> str | None:
     """The content type the bytes themselves show, or None."""
     if data.startswith(b"%PDF-"):

@@ -25,7 +25,7 @@ from core.tenancy.tables import Tenant, TenantKind
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from tenants import applications, penalties
 from tenants.applications import ApplicationForm
-from tenants.materials import CHECKLISTS
+from tenants.materials import CHECKLISTS, deficiency_titles
 from tenants.provisioning import confirm_operating_unit
 from tenants.routes import MaterialUpload
 from themes.i18n import translate
@@ -181,6 +181,7 @@ async def _application_page(
             "application": application,
             "error": error,
             "checklist": CHECKLISTS[TenantKind(application.kind)],
+            "titles": deficiency_titles(TenantKind(application.kind)),
             "uploaded": {m.item: m for m in application.materials},
         },
     )

@@ -25,9 +25,10 @@ from core.notifications.service import notify
 from core.settings import get_settings
 from core.tenancy.registry import register_tenant
 from core.tenancy.resolver import TENANT_CACHE
-from core.tenancy.tables import Tenant
+from core.tenancy.tables import Tenant, TenantKind
 from core.tenancy.urls import tenant_url
 from tenants.applications import APPLICATION_TYPE, as_record
+from tenants.materials import deficiency_titles
 from tenants.tables import Application
 from themes.cache import PORTAL_CACHE
 
@@ -96,11 +97,21 @@ async def _list_on_main_portal(_request: dict[str, object]) -> None:
     await PORTAL_CACHE.invalidate(None)  # the directory of sub-platforms
 
 
+async def _checklist_titles(request: dict[str, object]) -> dict[str, str]:
+    row = (
+        await Application.select(Application.kind)
+        .where(Application.request_id == request["id"])
+        .first()
+    )
+    return deficiency_titles(TenantKind(row["kind"])) if row else {}
+
+
 register(
     ApprovalType(
         name=APPLICATION_TYPE,
         on_approved=provision,
         after_approved=_list_on_main_portal,
+        item_titles=_checklist_titles,
         returnable=True,  # the applicant mends it and resubmits (tenants.applications)
     )
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from core.approvals.tables import ApprovalState
 from core.identity.tables import Account
 from core.notifications.service import notify
-from themes.i18n import DEFAULT_LOCALE, translate
+from themes.i18n import DEFAULT_LOCALE, in_locale, translate
 
 _LOCALE = DEFAULT_LOCALE  # a notice is written once, in the platform's language
 
@@ -37,7 +37,7 @@ async def notify_submitter(
     if note.strip():
         lines.append(translate("notice.decision.note", _LOCALE, note=note.strip()))
     for item, problem in deficiencies:
-        lines.append(f"· {item}：{problem}")
+        lines.append(f"· {in_locale(item, _LOCALE)}：{problem}")
     lines.append(translate("notice.decision.sign_in", _LOCALE))
     await notify(
         recipients=[(submitter["id"], submitter["email"])],

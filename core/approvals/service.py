@@ -55,6 +55,9 @@ class ApprovalType:
     returnable: bool = False
     # Runs once the approval has committed: for effects outside the database (caches).
     after_approved: Callable[[dict[str, object]], Awaitable[None]] | None = None
+    # What the items of a return's deficiencies are called (item → "中文 / English" title),
+    # so that the notice to the submitter names them in words, not codes.
+    item_titles: Callable[[dict[str, object]], Awaitable[dict[str, str]]] | None = None
 
 
 TYPES: dict[str, ApprovalType] = {}
@@ -189,11 +192,12 @@ async def decide(
             await approval_type.on_approved(request, decider)
         elif new_state is ApprovalState.rejected and approval_type.on_rejected is not None:
             await approval_type.on_rejected(request, decider)
+        titles = await approval_type.item_titles(request) if approval_type.item_titles else {}
         await notify_submitter(
             request,
             new_state,
             note=note,
-            deficiencies=[(d.item, d.problem) for d in deficiencies],
+            deficiencies=[(titles.get(d.item, d.item), d.problem) for d in deficiencies],
         )
         await record(
             actor=decider.actor,

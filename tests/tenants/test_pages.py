@@ -63,18 +63,29 @@ async def test_apply_review_and_supervise_through_the_pages(app: Litestar) -> No
         assert review.status_code == 200 and "m.pdf" in review.text
         no_list = await reviewer.post(
             f"/admin/applications/{request_id}/decision",
-            data={"decision": "return", "deficiencies": ""},
+            data={"decision": "return", "problem.agreement": "  "},
         )
-        assert no_list.status_code == 400
+        assert no_list.status_code == 400 and "逐项列明" in no_list.text
+        no_choice = await reviewer.post(f"/admin/applications/{request_id}/decision", data={})
+        assert no_choice.status_code == 400 and "请选择审核决定" in no_choice.text
         returned = await reviewer.post(
             f"/admin/applications/{request_id}/decision",
-            data={"decision": "return", "deficiencies": "agreement: 未盖章\naudit: 缺报告"},
+            data={
+                "decision": "return",
+                "problem.agreement": "未盖章",
+                "problem.audit": "缺报告",
+                "problem.unknown": "not a checklist item: ignored",
+            },
         )
         assert returned.status_code == 303
+        history = (await reviewer.get(f"/admin/applications/{request_id}")).text
+        assert "与运营公司签订的合作协议：未盖章" in history and "ignored" not in history
         async with client_for(app, BASE_DOMAIN) as browser:
             await sign_in(browser, username)
             mine = await browser.get(f"/apply/{application_id}")
-            assert "未盖章" in mine.text and "缺报告" in mine.text
+            assert "与运营公司签订的合作协议：未盖章" in mine.text and "缺报告" in mine.text
+            notices = (await browser.get("/account/notices/")).text
+            assert "· 近三年审计报告及信用证明：缺报告" in notices, notices
             assert (await browser.post(f"/apply/{application_id}/submit")).status_code == 303
         approved = await reviewer.post(
             f"/admin/applications/{request_id}/decision", data={"decision": "approve"}
