@@ -24,6 +24,7 @@ from core.tenancy.registry import find_tenant_by_slug, validate_slug
 from core.tenancy.tables import TenantKind
 from tenants.materials import check_file, checklist_item, missing_items
 from tenants.tables import Application, Material
+from themes.i18n import in_locale
 
 APPLICATION_TYPE = "application"
 
@@ -247,8 +248,10 @@ async def submit_application(
     missing = missing_items(application.kind, uploaded)
     if missing:
         raise DomainError(
-            "以下必需材料尚未上传 / required materials are missing: "
-            + "; ".join(item.title for item in missing),
+            "以下必需材料尚未上传："
+            + "、".join(in_locale(item.title, "zh-CN") for item in missing)
+            + " / required materials are missing: "
+            + "; ".join(in_locale(item.title, "en") for item in missing),
             detail={"field": "materials", "missing": [item.code for item in missing]},
         )
     state = await _state(application)

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from core.authz.guards import main_portal_only, requires_active, signed_in, sub_site_only
 from core.errors import DomainError
-from core.forms import Form, Multipart
+from core.forms import Form, Multipart, invalid_input
 from core.identity.accounts import create_account
 from core.identity.invitations import accept
 from core.identity.routes import context_of
@@ -20,15 +20,18 @@ from core.identity.tables import AccountKind
 from core.navigation import NavEntry, register_nav
 from core.notifications.service import notices_for
 from core.openapi import PathId
+from core.settings import get_settings
+from core.tenancy.registry import find_tenant_by_id
 from core.tenancy.site import Site
 from core.tenancy.tables import Tenant, TenantKind
+from core.tenancy.urls import tenant_url
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from tenants import applications, penalties
 from tenants.applications import ApplicationForm
 from tenants.materials import CHECKLISTS, deficiency_titles
 from tenants.provisioning import confirm_operating_unit
 from tenants.routes import MaterialUpload
-from themes.i18n import translate
+from themes.i18n import locale_of, translate
 
 
 class RegisterForm(msgspec.Struct):
@@ -53,10 +56,16 @@ class PasswordForm(msgspec.Struct):
     password: str = ""
 
 
-def _message(exc: Exception) -> str:
-    return (
-        exc.message if isinstance(exc, DomainError) else f"请检查填写内容 / check the form: {exc}"
-    )
+APPLY_FIELDS = {
+    "org_name": "apply.org_name",
+    "kind": "apply.kind",
+    "region_code": "apply.region",
+    "credit_code": "apply.credit_code",
+    "contact_name": "apply.contact_name",
+    "contact_phone": "apply.contact_phone",
+    "contact_email": "apply.contact_email",
+    "requested_slug": "apply.slug",
+}
 
 
 class ApplicantPages(Controller):
@@ -102,8 +111,11 @@ class ApplicantPages(Controller):
             application_id = await applications.create_application(
                 request.app.state.authorizer, signed_in(request), form, context_of(request)
             )
-        except (DomainError, msgspec.ValidationError) as exc:
-            return await _mine_page(request, site, error=_message(exc))
+        except DomainError as exc:
+            return await _mine_page(request, site, error=exc.message)
+        except msgspec.ValidationError as exc:
+            error = invalid_input(exc, APPLY_FIELDS, locale_of(request))
+            return await _mine_page(request, site, error=error)
         return Redirect(f"/apply/{application_id}", status_code=303)
 
     @get("/{application_id:int}", guards=[requires_active])
@@ -173,6 +185,7 @@ async def _application_page(
     application = await applications.my_application(
         request.app.state.authorizer, signed_in(request), application_id
     )
+    tenant = await find_tenant_by_id(application.tenant_id) if application.tenant_id else None
     return Template(
         "apply/application.html",
         status_code=400 if error else 200,
@@ -182,6 +195,7 @@ async def _application_page(
             "error": error,
             "checklist": CHECKLISTS[TenantKind(application.kind)],
             "titles": deficiency_titles(TenantKind(application.kind)),
+            "new_site": tenant_url(get_settings(), tenant) if tenant else None,
             "uploaded": {m.item: m for m in application.materials},
         },
     )

@@ -33,6 +33,11 @@ async def test_apply_review_and_supervise_through_the_pages(app: Litestar) -> No
         await sign_in(browser, username)
         bad = await browser.post("/apply/", data={**application_form(slug), "credit_code": "123"})
         assert bad.status_code == 400 and "18" in bad.text
+        bad_mail = await browser.post(
+            "/apply/", data={**application_form(slug), "contact_email": "not-an-address"}
+        )
+        assert bad_mail.status_code == 400 and "「联系邮箱」" in bad_mail.text
+        assert "msgspec" not in bad_mail.text and "Expected" not in bad_mail.text
         created = await browser.post("/apply/", data=application_form(slug))
         assert created.status_code == 303
         page_url = created.headers["location"]
@@ -40,7 +45,10 @@ async def test_apply_review_and_supervise_through_the_pages(app: Litestar) -> No
         page = await browser.get(page_url)
         assert page.status_code == 200 and "设立申请" in page.text
         refused = await browser.post(f"/apply/{application_id}/submit")
-        assert refused.status_code == 400 and "required materials are missing" in refused.text
+        assert (
+            refused.status_code == 400
+            and "以下必需材料尚未上传：设立申请、与运营公司签订的合作协议" in refused.text
+        )
         wrong = await browser.post(
             f"/apply/{application_id}/materials/application",
             files={"data": ("x.pdf", b"not a pdf", "application/pdf")},
