@@ -31,6 +31,7 @@ from tenants.applications import APPLICATION_TYPE, as_record
 from tenants.materials import deficiency_titles
 from tenants.tables import Application
 from themes.cache import PORTAL_CACHE
+from themes.i18n import DEFAULT_LOCALE, translate
 
 _adapter = PiccoloAdapter()
 
@@ -75,12 +76,13 @@ async def provision(request: dict[str, object], decider: Principal) -> None:
             (application.applicant, application.contact_email),
             (operator_id, application.contact_email),
         ],
-        subject=f"分平台开通：{tenant.name} / sub-platform provisioned",
-        body=(
-            f"您的分平台设立申请已通过。管理账号 {tenant.slug}-admin，"
-            f"请在 7 天内通过以下链接设置口令：\n{link}\n\n"
-            f"Your application is approved. Set the password of the management account "
-            f"{tenant.slug}-admin within 7 days: {link}"
+        subject=translate("notice.provisioned.subject", DEFAULT_LOCALE, name=tenant.name),
+        body=translate(
+            "notice.provisioned.body",
+            DEFAULT_LOCALE,
+            site=tenant_url(get_settings(), tenant),
+            username=f"{tenant.slug}-admin",
+            link=link,
         ),
         tenant_id=tenant.id,
     )

@@ -14,17 +14,15 @@ from pathlib import Path
 
 import pytest
 from litestar import Litestar
-from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from core.authz.policies import grant_first_admin, grant_role
 from core.identity.principal import Principal
 from core.identity.tables import AccountKind
 from core.tenancy.registry import TenantRef, register_tenant
 from core.tenancy.tables import TenantKind
+from tests.browser.steps import sign_in, submit
 from tests.browser.test_portal_browser import (
     Browser,
     artifacts_dir,
@@ -32,36 +30,9 @@ from tests.browser.test_portal_browser import (
     require_browser,
     server_process,
 )
-from tests.conftest import PASSWORD, new_account, unique_slug
+from tests.conftest import new_account, unique_slug
 
 SUSPENDED = "中止"
-
-
-def submit(browser: Browser, button: WebElement, name: str) -> None:
-    """Click a form's button and record the page it leads to, once the old one is gone (a
-    mark set on the old document is absent from the new one)."""
-    d = browser.driver
-    d.execute_script("window.__before_submit = true")
-    button.click()
-
-    def left(driver: webdriver.Chrome) -> bool:
-        try:
-            return driver.execute_script("return window.__before_submit === undefined")
-        except WebDriverException:  # between the two documents
-            return False
-
-    WebDriverWait(d, 30).until(left)
-    browser.record(name, status=0)
-
-
-def sign_in(browser: Browser, root: str, who: Principal) -> None:
-    """A fresh browser session (one host serves every site in development), then the form."""
-    browser.driver.delete_all_cookies()
-    browser.visit(f"login-{who.username[:12]}", f"{root}/login")
-    d = browser.driver
-    d.find_element(By.ID, "login").send_keys(who.username)
-    d.find_element(By.ID, "password").send_keys(PASSWORD)
-    submit(browser, d.find_element(By.CSS_SELECTOR, "main form button"), "signed-in")
 
 
 def console_works(browser: Browser, root: str, name: str) -> bool:
@@ -87,11 +58,11 @@ def walk(
     with chromium(profile) as driver:
         browser = Browser(driver, port, artifacts)
         d = browser.driver
-        sign_in(browser, root, admin)
+        sign_in(browser, root, admin.username)
         assert console_works(browser, root, "console-before"), "the admin's console is closed"
 
         # Head office's supervisor suspends the sub-platform, with grounds and evidence.
-        sign_in(browser, "", supervisor)
+        sign_in(browser, "", supervisor.username)
         browser.visit("tenant-page", f"/admin/tenants/{tenant.id}")
         Select(d.find_element(By.ID, "kind")).select_by_value("suspension")
         d.find_element(By.CSS_SELECTOR, 'input[name="grounds"][value="2"]').click()
@@ -100,17 +71,17 @@ def walk(
         submit(browser, d.find_element(By.CSS_SELECTOR, "form[enctype] button"), "suspended")
         assert d.find_elements(By.ID, "reinstate-statement"), "no reinstatement form after it"
 
-        sign_in(browser, root, admin)
+        sign_in(browser, root, admin.username)
         assert not console_works(browser, root, "console-while-suspended")
 
         # Head office's administrator reinstates it.
-        sign_in(browser, "", hq_admin)
+        sign_in(browser, "", hq_admin.username)
         browser.visit("tenant-page-to-reinstate", f"/admin/tenants/{tenant.id}")
         d.find_element(By.ID, "reinstate-statement").send_keys("整改完成，恢复系统使用权限。")
         reinstate = d.find_element(By.CSS_SELECTOR, 'form[action$="/reinstatement"] button')
         submit(browser, reinstate, "reinstated")
 
-        sign_in(browser, root, admin)
+        sign_in(browser, root, admin.username)
         assert console_works(browser, root, "console-after"), "reinstatement locked out the admin"
 
 

@@ -8,6 +8,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "notices.mark_read": ("标为已读", "Mark read"),
     "notices.received": ("收到时间", "Received"),
     "flash.notice_read": ("已标为已读。", "Marked read."),
+    "notice.provisioned.subject": ("【阳光采购服务平台】分平台已开通：{name}", "Open: {name}"),
+    "notice.provisioned.body": (
+        "您的分平台设立申请已通过。分平台地址：{site}\n"
+        "管理账号为 {username}，请在 7 天内通过以下链接设置口令：\n{link}",
+        "Your application is approved. Site: {site}\n"
+        "Set the password of the management account {username} within 7 days:\n{link}",
+    ),
     "notice.decision.subject": ("【阳光采购服务平台】{what}：{outcome}", "{what}: {outcome}"),
     "notice.decision.body": (
         "您提交的{what}（编号 {number}）已有审核结果。",
