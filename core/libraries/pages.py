@@ -80,6 +80,7 @@ class SupplierPages(Controller):
                 "form": form,
                 "error": error,
                 "done": done,
+                "fields": PROFILE_FIELDS,
             },
         )
 

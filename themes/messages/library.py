@@ -107,4 +107,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已保存；需审核的信息已提交服务平台审核。",
         "Saved; the fields that need review are sent to head office.",
     ),
+    "supplier.register_intro": (
+        "供应商、招标代理机构在任一平台注册一次，经服务平台审核后即可参与所有分平台的项目；已注册的，请直接",
+        "Register once, on any site: once head office has reviewed it, the same account takes "
+        "part on every sub-platform. Registered already? ",
+    ),
+    "supplier.sign_in": ("登录", "Sign in"),
+    "supplier.register_login_hint": (
+        "（可用统一社会信用代码登录）。",
+        " (the credit code works as the login name).",
+    ),
+    "supplier.registered": (
+        "注册已提交，等待服务平台审核。审核通过前可以登录查看，暂不能报名参与项目。",
+        "Registered: head office will review it. You may sign in meanwhile; taking part "
+        "waits for the review.",
+    ),
+    "supplier.password_rule": (
+        "口令（至少 8 位，含大写字母、小写字母、数字、特殊字符中的至少三类）",
+        "Password (8 or more characters, of three kinds or more)",
+    ),
+    "supplier.register_submit": ("提交注册", "Register"),
 }
