@@ -18,6 +18,7 @@ from core.approvals.tables import ApprovalRequest, ApprovalState
 from core.authz.guards import main_portal_only, requires, signed_in
 from core.data.columns import json_column
 from core.errors import DomainError, NotFound
+from core.flash import flash
 from core.forms import Form
 from core.identity.routes import context_of
 from core.navigation import NavEntry, register_nav
@@ -108,7 +109,7 @@ class RequestPages(Controller):
                 else translate("review.choose", locale_of(request))
             )
             return await self._detail(site, request_id, error=message)
-        return Redirect(f"/admin/requests/{request_id}", status_code=303)
+        return flash(Redirect(f"/admin/requests/{request_id}", status_code=303), "flash.decided")
 
 
 register_nav(NavEntry("nav.admin.requests", "/admin/requests", "approval", "read", "hq", 20))

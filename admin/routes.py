@@ -19,6 +19,7 @@ from core.approvals.tables import ApprovalRequest, ApprovalState
 from core.authz.authorizer import Authorizer
 from core.authz.guards import main_portal_only, requires, requires_active, signed_in
 from core.errors import DomainError, NotFound
+from core.flash import flash
 from core.forms import Form, Multipart
 from core.identity.principal import Principal
 from core.identity.routes import context_of
@@ -147,7 +148,9 @@ class ReviewPages(Controller):
         except (ValueError, msgspec.ValidationError):
             error = translate("review.choose", locale_of(request))
             return await _review_page(request, site, request_id, error=error)
-        return Redirect(f"/admin/applications/{request_id}", status_code=303)
+        return flash(
+            Redirect(f"/admin/applications/{request_id}", status_code=303), "flash.decided"
+        )
 
 
 async def _application_of(request_id: int) -> dict[str, Any]:

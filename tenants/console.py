@@ -20,6 +20,7 @@ from litestar.response import Redirect, Template
 
 from core.authz.guards import requires, signed_in, sub_site_only
 from core.errors import DomainError, NotFound
+from core.flash import flash
 from core.forms import Form, Multipart
 from core.identity.routes import context_of
 from core.navigation import NavEntry, register_nav
@@ -46,7 +47,7 @@ from tenants.announcements.tables import (
 )
 from tenants.branding import ChangeRequestBody, ImageKind
 from tenants.branding_routes import branding_view, requests_of
-from themes.i18n import BEIJING, translate
+from themes.i18n import BEIJING, locale_of, translate
 from themes.palette import PALETTE
 from themes.tokens import Branding, MenuItem, PageBlock
 
@@ -103,6 +104,10 @@ class ChangeForm(msgspec.Struct):
     block_title: str = ""
     block_body: str = ""
     reason: str = ""
+
+
+class PublishForm(msgspec.Struct):
+    confirm: str = ""  # "yes": the publish confirmation's box, ticked on the preview page
 
 
 @dataclass
@@ -177,6 +182,12 @@ class ConsolePages(Controller):
                 (Attachment.announcement == announcement_id) & (Attachment.tenant == tenant.id)
             )
             participants = await participants_of(tenant.id, announcement_id)
+        corrected_title = None
+        if re.fullmatch(r"[0-9]{1,12}", form.corrects):
+            try:
+                corrected_title = (await announcement_of(tenant.id, int(form.corrects)))["title"]
+            except NotFound:
+                corrected_title = None  # the draft says it corrects nothing of this tenant's
         return Template(
             "console/announcement.html",
             status_code=status_code,
@@ -187,6 +198,7 @@ class ConsolePages(Controller):
                 "state": state,
                 "files": files,
                 "participants": participants,
+                "corrected_title": corrected_title,
                 "error": error,
                 **_choices(),
             },
@@ -232,7 +244,7 @@ class ConsolePages(Controller):
             return await self._editor(
                 site, tenant, data, error=exc.message, status_code=exc.status_code
             )
-        return self._home(site, f"/announcements/{announcement_id}")
+        return flash(self._home(site, f"/announcements/{announcement_id}"), "flash.saved")
 
     @get("/announcements/{announcement_id:int}")
     async def edit(
@@ -275,7 +287,45 @@ class ConsolePages(Controller):
                 error=exc.message,
                 status_code=exc.status_code,
             )
-        return self._home(site, f"/announcements/{announcement_id}")
+        return flash(self._home(site, f"/announcements/{announcement_id}"), "flash.saved")
+
+    async def _preview(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: TenantRef,
+        site: Site,
+        announcement_id: int,
+        *,
+        error: str | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        row = await announcement_of(tenant.id, announcement_id)
+        files = await Attachment.select(Attachment.id, Attachment.filename, Attachment.size).where(
+            (Attachment.announcement == announcement_id) & (Attachment.tenant == tenant.id)
+        )
+        return Template(
+            "console/preview.html",
+            status_code=status_code,
+            context={
+                "site": site,
+                "row": row,
+                "files": files,
+                "error": error,
+                "locale": locale_of(request),
+                **_choices(),
+            },
+        )
+
+    @get("/announcements/{announcement_id:int}/preview")
+    async def preview(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        announcement_id: PathId,
+    ) -> Template:
+        """The draft as visitors will see it, with the publish confirmation (发布确认)."""
+        return await self._preview(request, tenant, site, announcement_id)
 
     @post("/announcements/{announcement_id:int}/publish")
     async def publish(
@@ -284,7 +334,13 @@ class ConsolePages(Controller):
         site: NamedDependency[Site],
         tenant: NamedDependency[TenantRef],
         announcement_id: PathId,
+        data: Annotated[PublishForm, Form],
     ) -> Redirect | Template:
+        if data.confirm != "yes":  # published is final: only from the preview, ticked
+            error = translate("console.confirm_first", locale_of(request))
+            return await self._preview(
+                request, tenant, site, announcement_id, error=error, status_code=400
+            )
         try:
             await service.publish(
                 request.app.state.authorizer,
@@ -294,16 +350,15 @@ class ConsolePages(Controller):
                 context_of(request),
             )
         except DomainError as exc:
-            row = await announcement_of(tenant.id, announcement_id)
-            return await self._editor(
-                site,
+            return await self._preview(
+                request,
                 tenant,
-                _form_of(row),
-                announcement_id=announcement_id,
+                site,
+                announcement_id,
                 error=exc.message,
                 status_code=exc.status_code,
             )
-        return self._home(site)
+        return flash(self._home(site), "flash.published")
 
     @post("/announcements/{announcement_id:int}/attachments")
     async def attach(
@@ -335,7 +390,7 @@ class ConsolePages(Controller):
                 error=exc.message,
                 status_code=exc.status_code,
             )
-        return self._home(site, f"/announcements/{announcement_id}")
+        return flash(self._home(site, f"/announcements/{announcement_id}"), "flash.uploaded")
 
 
 class BrandingPages(Controller):

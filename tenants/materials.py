@@ -91,14 +91,7 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def check_file(filename: str, data: bytes) -> tuple[str, str]:
-    """(extension, content type) when the file is acceptable; a DomainError saying why not."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension not in EXTENSIONS:
-        raise DomainError(
-            "仅接受 PDF、OFD、JPEG、PNG 文件 / only PDF, OFD, JPEG and PNG files are accepted",
-            detail={"field": "file", "filename": filename},
-        )
+def check_size(filename: str, data: bytes) -> None:
     if len(data) > MAX_MATERIAL_BYTES:
         raise DomainError(
             f"文件超过 {MAX_MATERIAL_BYTES // 1024 // 1024} MB / the file is larger than "
@@ -107,6 +100,17 @@ def check_file(filename: str, data: bytes) -> tuple[str, str]:
         )
     if not data:
         raise DomainError("文件为空 / the file is empty", detail={"field": "file"})
+
+
+def check_file(filename: str, data: bytes) -> tuple[str, str]:
+    """(extension, content type) when the file is acceptable; a DomainError saying why not."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in EXTENSIONS:
+        raise DomainError(
+            "仅接受 PDF、OFD、JPEG、PNG 文件 / only PDF, OFD, JPEG and PNG files are accepted",
+            detail={"field": "file", "filename": filename},
+        )
+    check_size(filename, data)
     actual = sniff(data)
     if actual != EXTENSIONS[extension]:
         raise DomainError(

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from core.authz.guards import main_portal_only, requires_active, signed_in, sub_site_only
 from core.errors import DomainError
+from core.flash import flash
 from core.forms import Form, Multipart, invalid_input
 from core.identity.accounts import create_account
 from core.identity.invitations import accept
@@ -149,7 +150,7 @@ class ApplicantPages(Controller):
             )
         except DomainError as exc:
             return await _application_page(request, site, application_id, error=exc.message)
-        return Redirect(f"/apply/{application_id}", status_code=303)
+        return flash(Redirect(f"/apply/{application_id}", status_code=303), "flash.uploaded")
 
     @post("/{application_id:int}/submit", status_code=303, guards=[requires_active])
     async def submit(
@@ -167,7 +168,7 @@ class ApplicantPages(Controller):
             )
         except DomainError as exc:
             return await _application_page(request, site, application_id, error=exc.message)
-        return Redirect(f"/apply/{application_id}", status_code=303)
+        return flash(Redirect(f"/apply/{application_id}", status_code=303), "flash.submitted")
 
 
 async def _mine_page(request: Request[Any, Any, Any], site: Site, error: str | None) -> Template:
@@ -250,7 +251,7 @@ class OperatorPages(Controller):
             )
         except DomainError as exc:
             return await _console(request, site, error=exc.message)
-        return Redirect(f"{site.root_path}/operator", status_code=303)
+        return flash(Redirect(f"{site.root_path}/operator", status_code=303), "flash.confirmed")
 
 
 async def _console(request: Request[Any, Any, Any], site: Site, error: str | None) -> Template:

@@ -4,7 +4,6 @@ listed sub-platform's), and the tenant staff's JSON API for writing them."""
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -169,7 +168,7 @@ class AnnouncementPages(Controller):
             data = await state.object_storage.get(ObjectKey(row["object_key"]))
         except ObjectMissing:
             raise NotFoundException() from None
-        media_type = mimetypes.guess_type(row["filename"])[0] or row["content_type"]
+        media_type = row["content_type"]  # what the upload was checked to be
         filename = urlencode({"": row["filename"]})[1:]
         headers = {
             **SAFE_HEADERS,

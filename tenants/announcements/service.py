@@ -28,6 +28,7 @@ from core.richtext import sanitise
 from core.storage import ObjectKey, ObjectStorage, discard
 from core.tenancy.regions import region_exists
 from core.tenancy.registry import TenantRef
+from tenants.announcements.files import check_attachment
 from tenants.announcements.tables import (
     Announcement,
     AnnouncementState,
@@ -36,7 +37,6 @@ from tenants.announcements.tables import (
     Category,
     ProcurementMethod,
 )
-from tenants.materials import check_file
 from themes.cache import PORTAL_CACHE
 
 NOT_FOUND = "公告不存在 / no such announcement"
@@ -242,7 +242,7 @@ async def attach(
     """Attach a file to a draft: stored first, and removed again if its row is not written."""
     await authorize(authorizer, principal, _domain(tenant), "announcement", "manage")
     _refuse_published(await announcement_of(tenant.id, announcement_id))
-    _, content_type = check_file(filename, data)
+    content_type = check_attachment(filename, data)
     digest = hashlib.sha256(data).hexdigest()[:16]
     key = ObjectKey.for_tenant(
         tenant.id, "announcements", str(announcement_id), f"{uuid.uuid4().hex}-{digest}"

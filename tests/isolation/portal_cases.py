@@ -14,7 +14,7 @@ from tests.isolation.matrix import (
     tenant_admin_of,
 )
 from tests.portal.helpers import draft, image
-from tests.tenants.helpers import PDF
+from tests.tenants.helpers import PDF, docx
 
 
 async def _published_of_a(world: World) -> tuple[int, int, str]:
@@ -63,7 +63,7 @@ async def _console_of_own_tenant_only(world: World) -> None:
         draft_id = (
             await admin_a.post("/api/console/announcements", json=draft(title=title))
         ).json()["id"]
-        files = {"file": ("b.pdf", PDF, "application/pdf")}
+        files = {"file": ("b.docx", docx(), "application/octet-stream")}
         attempts = (
             ("PUT", f"/api/console/announcements/{draft_id}", {"json": draft(title="乙方改写")}),
             ("POST", f"/api/console/announcements/{draft_id}/publish", {}),
@@ -238,12 +238,14 @@ async def _console_pages_of_own_tenant_only(world: World) -> None:
         assert attached.status_code == 201
         base = f"/console/announcements/{draft_id}"
         form = {k: str(v) for k, v in draft(title="乙方改写").items() if k != "deadline_at"}
-        files = {"file": ("b.pdf", PDF, "application/pdf")}
+        files = {"file": ("b.docx", docx(), "application/octet-stream")}
         for method, path, kwargs in (
             ("GET", base, {}),
             ("GET", f"/console/announcements/new?corrects={draft_id}", {}),
             ("POST", base, {"data": form}),
+            ("GET", f"{base}/preview", {}),
             ("POST", f"{base}/publish", {}),
+            ("POST", f"{base}/publish", {"data": {"confirm": "yes"}}),
             ("POST", f"{base}/attachments", {"files": files}),
         ):
             response = await admin_b.request(method, path, **kwargs)
@@ -289,6 +291,7 @@ PORTAL_CASES.update(
             ("GET", "/console/announcements/new"),
             ("GET", "/console/announcements/{announcement_id:int}"),
             ("POST", "/console/announcements/{announcement_id:int}"),
+            ("GET", "/console/announcements/{announcement_id:int}/preview"),
             ("POST", "/console/announcements/{announcement_id:int}/publish"),
             ("POST", "/console/announcements/{announcement_id:int}/attachments"),
             ("GET", "/console/branding"),

@@ -9,7 +9,7 @@ import pytest_asyncio
 from litestar import Litestar
 
 from tests.portal.helpers import Site, close, draft, image, new_site
-from tests.tenants.helpers import hq_people, main_client_as
+from tests.tenants.helpers import docx, hq_people, main_client_as
 
 
 @pytest_asyncio.fixture
@@ -42,7 +42,18 @@ async def test_write_publish_and_correct_by_forms(site: Site) -> None:
         f"{editor}/attachments", files={"file": ("x.exe", b"MZ", "application/octet-stream")}
     )
     assert attached.status_code == 400 and "PDF" in attached.text
-    assert (await site.client.post(f"{editor}/publish")).status_code == 303
+    word = await site.client.post(
+        f"{editor}/attachments", files={"file": ("招标文件.docx", docx(), "application/msword")}
+    )
+    assert word.status_code == 303
+    preview = await site.client.get(f"{editor}/preview")
+    assert preview.status_code == 200 and "表单创建的公告" in preview.text
+    assert "招标文件.docx" in preview.text and 'name="confirm"' in preview.text
+    unconfirmed = await site.client.post(f"{editor}/publish")
+    assert unconfirmed.status_code == 400 and "勾选确认" in unconfirmed.text
+    assert (await site.client.get(editor)).text.count("disabled") == 0  # still a draft
+    published = await site.client.post(f"{editor}/publish", data={"confirm": "yes"})
+    assert published.status_code == 303
     listed = await site.client.get("/console/announcements")
     assert "表单创建的公告" in listed.text and f"corrects={announcement_id}" in listed.text
     assert (await site.client.get(editor)).text.count("disabled") >= 1  # read-only once published
@@ -59,7 +70,7 @@ async def test_write_publish_and_correct_by_forms(site: Site) -> None:
         ),
     )
     assert correction.status_code == 303
-    await site.client.post(f"{correction.headers['location']}/publish")
+    await site.client.post(f"{correction.headers['location']}/publish", data={"confirm": "yes"})
     page = await site.public.get(f"/announcements/{announcement_id}")
     assert "关于表单创建的公告的更正公告" in page.text
 

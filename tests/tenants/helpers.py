@@ -27,6 +27,27 @@ def ofd() -> bytes:
     return buffer.getvalue()
 
 
+WORD_TYPES = (
+    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'content-types"><Override PartName="/word/document.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+
+
+def package(entries: dict[str, bytes | str], *, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def docx(**extra: bytes | str) -> bytes:
+    return package(
+        {"[Content_Types].xml": WORD_TYPES, "word/document.xml": "<w:document/>", **extra}
+    )
+
+
 CITY_ITEMS = ("application", "agreement", "licence", "premises", "audit")
 
 

@@ -18,6 +18,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "flash.submitted": ("已提交。", "Submitted."),
     "flash.decided": ("已作出决定。", "The decision is recorded."),
     "flash.published": ("已发布。", "Published."),
+    "flash.uploaded": ("文件已上传。", "The file is uploaded."),
+    "flash.confirmed": ("已确认运营单位。", "The operating unit is confirmed."),
     "flash.password_changed": ("口令已修改。", "Your password is changed."),
     "form.invalid": (
         "「{field}」填写不正确，请检查后重新提交。",
