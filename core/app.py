@@ -30,6 +30,7 @@ from core import (
     data,  # noqa: F401  - sets PICCOLO_CONF before any table is queried
     metrics,
 )
+from core.audit.pages import AuditPages
 from core.audit.routes import verify_audit_chain
 from core.authz.authorizer import Authorizer
 from core.authz.routes import RoleApi, RolePages
@@ -255,6 +256,7 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 StaffApi,
                 StaffPages,
                 verify_audit_chain,
+                AuditPages,
                 ApplicantApi,
                 ReviewApi,
                 SupervisionApi,

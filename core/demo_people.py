@@ -20,11 +20,12 @@ from core.libraries.subjects import registration
 from core.libraries.subjects.registration import Profile, Registration
 from core.libraries.subjects.tables import SubjectKind
 from core.storage import ObjectStorage
-from core.tenancy.registry import TenantRef
+from core.tenancy.registry import TenantRef, find_tenant_by_slug
 from core.tenancy.tables import TenantKind
-from tenants import applications
+from tenants import applications, penalties
 from tenants.applications import ApplicationForm
 from tenants.materials import CHECKLISTS
+from tenants.tables import PenaltyKind
 from themes.i18n import in_locale
 
 SEEDING = RequestContext()
@@ -36,7 +37,8 @@ HQ_PEOPLE = (
     ("ops", "安全管理员 吴刚", "hq_ops", None),
 )
 REGULATOR = ("regulator-jinan", "济南市财政局监督检查处", "370100")
-APPLICANT = "applicant"
+APPLICANT = "yantai-applicant"  # not "applicant": an account kind's key, never shown as such
+WARNED_TENANT = "qingdao"
 PENDING_SUPPLIER = ("91370100MA3G8PND1", "supplier-pending", "济南新锐科技有限公司")
 # A stand-in for each scanned document of the application's checklist.
 DEMO_PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -62,6 +64,9 @@ async def seed_hq_people(
                 authorizer, hq_admin, account_id=account_id, role=role, region_code=region
             )
             lines.append(f"{name}: {username} / {password}")
+            if role == "hq_supervisor":
+                supervisor = Principal(account_id, username, AccountKind.hq_staff)
+                await _warn_a_tenant(authorizer, supervisor, storage)
     username, name, region = REGULATOR
     account_id = await _new_account(
         username, display_name=name, kind=AccountKind.regulator, password=password
@@ -83,6 +88,28 @@ async def seed_hq_people(
         await _submitted_application(authorizer, applicant, storage)
         lines.append(f"设立申请人（申请已提交，待审核）: {APPLICANT} / {password}")
     return lines
+
+
+async def _warn_a_tenant(
+    authorizer: Authorizer, supervisor: Principal, storage: ObjectStorage
+) -> None:
+    """A warning on one demo sub-platform, so that supervision has something to show."""
+    tenant = await find_tenant_by_slug(WARNED_TENANT)
+    if tenant is None:
+        return
+    await penalties.impose(
+        authorizer,
+        supervisor,
+        storage,
+        tenant.id,
+        penalties.PenaltyForm(
+            kind=PenaltyKind.warning,
+            grounds=[5],
+            statement="质疑投诉处理超过规定期限，予以警告，请于 30 日内整改。",
+        ),
+        [penalties.Evidence("督查记录.pdf", DEMO_PDF)],
+        SEEDING,
+    )
 
 
 async def _submitted_application(

@@ -11,6 +11,7 @@ import msgspec
 from core.approvals import service as approvals
 from core.approvals.tables import ApprovalRequest, ApprovalState
 from core.audit.chain import RequestContext, record
+from core.audit.labels import register_object_label
 from core.authz.authorizer import Authorizer
 from core.authz.model import HQ
 from core.authz.policies import authorize
@@ -22,7 +23,7 @@ from core.storage import ObjectKey, ObjectStorage, discard
 from core.tenancy.regions import region_exists
 from core.tenancy.registry import find_tenant_by_slug, validate_slug
 from core.tenancy.tables import TenantKind
-from tenants.materials import check_file, checklist_item, missing_items
+from tenants.materials import check_file, checklist_item, item_title, missing_items
 from tenants.tables import Application, Material
 from themes.i18n import in_locale
 
@@ -312,3 +313,13 @@ async def my_application(
 ) -> ApplicationView:
     await _may_apply(authorizer, principal)
     return await view(await _own(principal, application_id))
+
+
+def _material_in_words(rest: str, locale: str) -> str | None:
+    """The audit log's ``application:<id>:<item>`` as "<id> · <the item's title>"."""
+    number, _, item = rest.partition(":")
+    title = item_title(item) if item else None
+    return f"{number} · {in_locale(title, locale)}" if title else None
+
+
+register_object_label("application", _material_in_words)

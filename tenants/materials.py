@@ -73,6 +73,11 @@ def deficiency_titles(kind: TenantKind) -> dict[str, str]:
     }
 
 
+def item_title(code: str) -> str | None:
+    """A checklist item's title, whichever kind's list it is from (the first that has it)."""
+    return next((i.title for items in CHECKLISTS.values() for i in items if i.code == code), None)
+
+
 def sniff(data: bytes) -> str | None:
     """The content type the bytes themselves show, or None."""
     if data.startswith(b"%PDF-"):

@@ -36,6 +36,7 @@ from core.tenancy.tables import Tenant, TenantState
 from tenants.materials import check_file
 from tenants.tables import Penalty, PenaltyKind
 from themes.cache import PORTAL_CACHE
+from themes.i18n import DEFAULT_LOCALE, in_locale, translate
 
 # Art. 27's seven grounds, by number.
 GROUNDS = {
@@ -192,11 +193,17 @@ async def impose(
                     revoked_accounts=revoked,
                 )
             ).returning(Penalty.id)
-            grounds = "；".join(GROUNDS[g] for g in sorted(set(form.grounds)))
+            zh = DEFAULT_LOCALE  # a notice is written once, in the platform's language
+            grounds = "；".join(
+                f"第{g}项 {in_locale(GROUNDS[g], zh)}" for g in sorted(set(form.grounds))
+            )
+            kind = translate(f"label.penalty_kind.{form.kind.value}", zh)
             await notify(
                 recipients=recipients,
-                subject=f"服务平台处理决定：{form.kind.value} / a decision of head office",
-                body=f"{form.statement}\n\n依据 / grounds: {grounds}",
+                subject=translate("notice.penalty.subject", zh, kind=kind),
+                body=translate(
+                    "notice.penalty.body", zh, statement=form.statement, grounds=grounds
+                ),
                 tenant_id=tenant_id,
             )
             await record(

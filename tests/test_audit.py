@@ -63,7 +63,8 @@ async def test_an_edited_entry_is_found(three: list[int]) -> None:
         intact=False,
         entries=three[1] - 1,
         first_broken_seq=three[1],
-        problem="its content does not match its digest (edited entry)",
+        problem="内容与摘要不符（条目被篡改）/ "
+        "its content does not match its digest (edited entry)",
     )
 
 

@@ -150,9 +150,10 @@ def sign_in(client: httpx.Client, root: str, username: str) -> httpx.Response:
 # Who the demo seeds, and what waits on their workbench: (username, site root, section, item).
 WAITING = (
     ("reviewer", "", "待审核的分平台设立申请", "烟台市公共资源交易服务中心"),
-    ("applicant", "", "我的分平台设立申请", "烟台市公共资源交易服务中心"),
+    ("yantai-applicant", "", "我的分平台设立申请", "烟台市公共资源交易服务中心"),
+    ("auditor", "", "审计记录（拒绝与失败在前）", "登录与口令 · 登录"),
     ("library", "", "待审核的主体注册与变更", "济南新锐科技有限公司"),
-    ("supervisor", "", "处于警告、撤销或中止状态的分平台", "暂无"),
+    ("supervisor", "", "处于警告、撤销或中止状态的分平台", "青岛市阳光采购服务分平台"),
     ("jinan-admin", "/t/jinan", "审核中或退回补正的申请", "暂无"),
     ("jinan-staff", "/t/jinan", "未发布的公告草稿", "暂无"),
 )

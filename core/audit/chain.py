@@ -140,11 +140,20 @@ async def verify(batch: int = 5000) -> Verification:
         for row in rows:
             problem = None
             if row["seq"] != expected_seq:
-                problem = f"expected entry {expected_seq}, found {row['seq']} (deleted entries)"
+                problem = (
+                    f"缺少第 {expected_seq} 条，下一条为第 {row['seq']} 条（条目被删除）/ "
+                    f"expected entry {expected_seq}, found {row['seq']} (deleted entries)"
+                )
             elif row["prev_digest"] != prev_digest:
-                problem = "does not follow the entry before it (deleted or reordered entries)"
+                problem = (
+                    "与前一条不衔接（条目被删除或调换顺序）/ "
+                    "does not follow the entry before it (deleted or reordered entries)"
+                )
             elif _digest(row["algorithm"], _payload(row)) != row["digest"]:
-                problem = "its content does not match its digest (edited entry)"
+                problem = (
+                    "内容与摘要不符（条目被篡改）/ "
+                    "its content does not match its digest (edited entry)"
+                )
             if problem:
                 return Verification(
                     intact=False, entries=checked, first_broken_seq=row["seq"], problem=problem

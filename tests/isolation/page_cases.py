@@ -204,3 +204,18 @@ PAGE_CASES.update(
         ),
     }
 )
+
+
+# The audit log is head office's (its auditor reads every sub-platform's entries there); on a
+# sub-site the pages do not exist, not even for its own administrator.
+PAGE_CASES.update(
+    {
+        ("GET", "/admin/audit"): CrossTenant(_absent_on_sub_sites("GET", "/admin/audit/")),
+        ("GET", "/admin/audit/verification"): CrossTenant(
+            _absent_on_sub_sites("GET", "/admin/audit/verification")
+        ),
+        ("POST", "/admin/audit/export"): CrossTenant(
+            _absent_on_sub_sites("POST", "/admin/audit/export")
+        ),
+    }
+)

@@ -93,6 +93,7 @@ _APPROVAL_ACTIONS = {
     "approve": ("通过", "Approved"),
     "reject": ("不予通过", "Rejected"),
 }
+_IMAGE_KINDS = {"logo": ("标志", "Logo"), "banner": ("横幅", "Banner")}
 _LAYOUTS = {"standard": ("标准", "Standard"), "blocks_first": ("区块在前", "Blocks first")}
 _SUBJECT_KINDS = {"supplier": ("供应商", "Supplier"), "agency": ("代理机构", "Agency")}
 _REVIEW_ACTIONS = {
@@ -136,6 +137,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **_group("plugin_action", _PLUGIN_ACTIONS),
     **_group("approval_action", _APPROVAL_ACTIONS),
     **_group("layout", _LAYOUTS),
+    **_group("image_kind", _IMAGE_KINDS),
     **_group("import_state", _IMPORT_STATES),
     **_group("subject_state", _SUBJECT_STATES),
     **_group("subject_kind", _SUBJECT_KINDS),

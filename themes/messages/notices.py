@@ -8,6 +8,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "notices.mark_read": ("标为已读", "Mark read"),
     "notices.received": ("收到时间", "Received"),
     "flash.notice_read": ("已标为已读。", "Marked read."),
+    "notice.penalty.subject": (
+        "【阳光采购服务平台】处理决定：{kind}",
+        "Head office's decision: {kind}",
+    ),
+    "notice.penalty.body": (
+        "{statement}\n\n依据《阳光采购服务平台分平台运营管理办法》第二十七条：{grounds}",
+        "{statement}\n\nGrounds (Art. 27): {grounds}",
+    ),
     "notice.provisioned.subject": ("【阳光采购服务平台】分平台已开通：{name}", "Open: {name}"),
     "notice.provisioned.body": (
         "您的分平台设立申请已通过。分平台地址：{site}\n"
