@@ -66,6 +66,7 @@ from core.tenancy.routes import get_site
 from core.tenancy.site import SCOPE_KEY, provide_site, provide_tenant, site_of
 from core.timing import server_timing
 from core.workbench import workbench_page
+from core.workdays.pages import CalendarPages
 from plugins import catalogue  # noqa: F401  - registers the shipped plugins, before the theme
 from plugins.registry import CATALOGUE
 from plugins.routes import PluginApi
@@ -257,6 +258,7 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 StaffPages,
                 verify_audit_chain,
                 AuditPages,
+                CalendarPages,
                 ApplicantApi,
                 ReviewApi,
                 SupervisionApi,

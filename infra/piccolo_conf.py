@@ -24,5 +24,6 @@ APP_REGISTRY = AppRegistry(
         "tenants.piccolo_app",
         "tenants.announcements.piccolo_app",
         "plugins.piccolo_app",
+        "core.workdays.piccolo_app",
     ]
 )

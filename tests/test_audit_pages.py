@@ -18,6 +18,7 @@ from core.authz.policies import grant_role
 from core.identity.tables import AccountKind
 from core.libraries.exports import DATASETS
 from core.libraries.subjects.tables import CreditKind, SubjectKind
+from core.workdays.tables import DayKind
 from tenants.branding import ImageKind
 from tenants.tables import PenaltyKind
 from tests.conftest import new_account
@@ -64,7 +65,7 @@ def test_every_word_of_every_recorded_action_has_a_name() -> None:
     # image kinds, and the datasets of downloads.
     values = {
         *TYPES, *(d.value for d in Decision), "submit", "resubmit", *PenaltyKind, *CreditKind,
-        *SubjectKind, *ImageKind, *DATASETS, "set", "removed",
+        *SubjectKind, *ImageKind, *DayKind, *DATASETS, "set", "removed",
     }  # fmt: skip
     words = {w for a in actions for w in a.split(".") if w and w != "{}"} | set(values)
     unnamed = sorted(w for w in words if word_label(w, "zh-CN") is None)

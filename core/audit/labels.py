@@ -36,6 +36,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "subject": ("主体", "Entry"),
     "tenant": ("分平台", "Sub-platform"),
     "audit": ("审计日志", "Audit log"),
+    "calendar": ("工作日历", "Working-day calendar"),
+    "day": ("日期", "Day"),
     # datasets of the library's downloads (core.libraries.exports.DATASETS)
     "suppliers": ("供应商名录", "Suppliers"),
     "agencies": ("代理机构名录", "Agencies"),
@@ -85,6 +87,7 @@ GROUPS = (
     "credit_kind",
     "subject_kind",
     "image_kind",
+    "day_kind",
 )
 OUTCOMES = {
     "success": ("成功", "Success"),

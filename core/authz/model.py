@@ -70,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("tenant", "read"),
         ("tenant", "reinstate"),
         ("tenant", "configure"),  # its custom domain
+        ("calendar", "manage"),  # the working-day calendar (core.workdays)
     ),
     "hq_reviewer": (
         ("approval:application", "decide"),

@@ -219,3 +219,12 @@ PAGE_CASES.update(
         ),
     }
 )
+
+
+# The working-day calendar is head office's: absent on sub-sites.
+PAGE_CASES.update(
+    {
+        ("GET", "/admin/calendar"): CrossTenant(_absent_on_sub_sites("GET", "/admin/calendar/")),
+        ("POST", "/admin/calendar"): CrossTenant(_absent_on_sub_sites("POST", "/admin/calendar/")),
+    }
+)
