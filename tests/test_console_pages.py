@@ -193,3 +193,39 @@ def test_no_console_page_shows_a_raw_value_or_a_link_its_viewer_cannot_open(
         for who, pages in everything.items()
         for url, p in pages.items()
     )
+
+
+def test_every_console_page_also_renders_in_english(demo_server: tuple[str, Path]) -> None:
+    """English second: the same pages with the language cookie answer without a server error
+    (a message missing from the catalogue's English side would be one)."""
+    base, database = demo_server
+    broken: dict[str, list[str]] = {}
+    for username, root in demo_people(database):
+        with httpx.Client(
+            base_url=base, headers={"accept": "text/html"}, cookies={"sunshine_lang": "en"}
+        ) as client:
+            signed = sign_in(client, root, username)
+            if signed.status_code != 303 or "/account/password" in signed.headers["location"]:
+                continue
+            if username == "auditor":  # the cookie is honoured: the page is in English
+                assert "Audit log" in client.get("/workbench").text
+            for url, problems in crawl_statuses(client, root).items():
+                broken.setdefault(f"{username}@{root or '/'} {url}", []).extend(problems)
+    assert not broken, broken
+
+
+def crawl_statuses(client: httpx.Client, root: str) -> dict[str, list[str]]:
+    """Like :func:`crawl`, but only server errors count (English pages may say English words)."""
+    problems: dict[str, list[str]] = {}
+    queue, seen = [f"{root}/workbench"], set()
+    while queue and len(seen) < PAGES_PER_PERSON:
+        url = html.unescape(queue.pop(0))
+        if url in seen or _SKIP.search(url) or not url.startswith(f"{root}/"):
+            continue
+        seen.add(url)
+        page = client.get(url)
+        if page.status_code >= 500:
+            problems.setdefault(url, []).append(f"answers {page.status_code}")
+        if "text/html" in page.headers.get("content-type", ""):
+            queue.extend(_LINK.findall(page.text))
+    return problems
