@@ -18,6 +18,7 @@ from core.authz.policies import grant_role
 from core.identity.tables import AccountKind
 from core.libraries.exports import DATASETS
 from core.libraries.subjects.tables import CreditKind, SubjectKind
+from core.spreadsheets import inert
 from core.workdays.tables import DayKind
 from tenants.branding import ImageKind
 from tenants.tables import PenaltyKind
@@ -130,3 +131,8 @@ async def test_the_auditor_browses_filters_verifies_and_exports(app: Litestar) -
     finally:
         await browser.aclose()
         await reviewer.aclose()
+
+
+def test_exported_cells_never_run_as_formulas() -> None:
+    assert inert('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert inert("-1+1") == "'-1+1" and inert("张三") == "张三" and inert(7) == 7

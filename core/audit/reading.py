@@ -18,6 +18,7 @@ from piccolo.engine.postgres import PostgresEngine
 from core.audit.labels import action_label, object_label, outcome_label
 from core.audit.tables import AuditEntry
 from core.data.engine import get_engine
+from core.spreadsheets import inert
 from core.tenancy.tables import Tenant
 from themes.i18n import BEIJING
 
@@ -115,7 +116,8 @@ async def export_csv(wanted: AuditFilter, locale: str) -> bytes:
     for r in rows:
         tenant = names.get(r["tenant_id"], str(r["tenant_id"])) if r["tenant_id"] else ""
         writer.writerow(
-            [
+            inert(cell)
+            for cell in (
                 r["seq"],
                 r["at"].astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S"),
                 r["actor"],
@@ -125,6 +127,6 @@ async def export_csv(wanted: AuditFilter, locale: str) -> bytes:
                 outcome_label(r["outcome"], locale),
                 r["client_ip"] or "",
                 r["digest"],
-            ]
+            )
         )
     return out.getvalue().encode("utf-8-sig")

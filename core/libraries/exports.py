@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.libraries.subjects.tables import Subject, SubjectKind
+from core.spreadsheets import inert
 
 BATCH = 2000
 
@@ -99,17 +100,6 @@ def register_dataset(dataset: Dataset) -> None:
     DATASETS[dataset.name] = dataset
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(value: object) -> object:
-    """Text a spreadsheet would run as a formula (a supplier's own name could be one) is
-    written as text: a leading apostrophe (OWASP's CSV-injection advice)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 async def render(
     dataset: Dataset, granted: Sequence[str], fmt: ExportFormat, watermark: str
 ) -> bytes:
@@ -122,7 +112,7 @@ async def render(
         writer.writerow([f"# {watermark}"])
         writer.writerow(titles)
         async for row in dataset.rows(names):
-            writer.writerow([_inert(v) for v in row])
+            writer.writerow([inert(v) for v in row])
         writer.writerow([f"# {watermark}"])
         return ("\ufeff" + buffer.getvalue()).encode()  # BOM: Excel opens UTF-8 CSV correctly
     # Imported here: openpyxl costs every worker ~20 MB and ~0.6 s of start-up (P3), for
@@ -138,7 +128,7 @@ async def render(
     sheet.append([watermark])
     sheet.append(titles)
     async for row in dataset.rows(names):
-        sheet.append([_inert(v) for v in row])
+        sheet.append([inert(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
