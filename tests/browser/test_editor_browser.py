@@ -6,8 +6,6 @@ attachment. Screenshots go to ``<artifacts>/editor/``.
 
 from __future__ import annotations
 
-import asyncio
-import shutil
 import uuid
 from pathlib import Path
 
@@ -17,20 +15,13 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from core.authz.policies import grant_role
 from core.identity.principal import Principal
-from core.identity.tables import AccountKind
-from core.tenancy.registry import TenantRef, register_tenant
-from core.tenancy.tables import TenantKind
-from tests.browser.steps import fill, sign_in, submit
+from core.tenancy.registry import TenantRef
+from tests.browser.steps import fill, sign_in, sub_site_with_admin, submit, walk_in_browser
 from tests.browser.test_portal_browser import (
     Browser,
-    artifacts_dir,
-    chromium,
     require_browser,
-    server_process,
 )
-from tests.conftest import new_account, unique_slug
 from tests.tenants.helpers import docx, hq_people
 
 
@@ -40,55 +31,51 @@ def toolbar(browser: Browser, label: str) -> None:
     ).click()
 
 
-def walk(
-    port: int, artifacts: Path, profile: Path, tenant: TenantRef, admin: Principal, word: Path
-) -> None:
+def walk(browser: Browser, tenant: TenantRef, admin: Principal, word: Path) -> None:
     root, title = f"/t/{tenant.slug}", f"办公电脑采购项目招标公告{uuid.uuid4().hex[:6]}"
-    with chromium(profile) as driver:
-        browser = Browser(driver, port, artifacts)
-        d = browser.driver
-        sign_in(browser, root, admin.username)
-        browser.visit("new", f"{root}/console/announcements/new")
-        assert not d.find_element(By.ID, "body_html").is_displayed()  # the editor replaces it
-        fill(browser, {"title": title, "project_code": "EDIT-2026-001"})
-        Select(d.find_element(By.ID, "type")).select_by_visible_text("招标公告")
-        editor = d.find_element(By.CSS_SELECTOR, ".rich-editor")
-        editor.click()
-        editor.send_keys("项目概况")
-        toolbar(browser, "小标题")
-        editor.send_keys(Keys.END, Keys.ENTER, "采购内容：办公电脑 20 台。")
-        toolbar(browser, "正文段落")
-        editor.send_keys(Keys.ENTER)
-        toolbar(browser, "插入表格")
-        browser.record("formatted")
-        page = submit(
-            browser, d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"), "saved"
-        )
-        assert not page.alerts, page.alerts
+    d = browser.driver
+    sign_in(browser, root, admin.username)
+    browser.visit("new", f"{root}/console/announcements/new")
+    assert not d.find_element(By.ID, "body_html").is_displayed()  # the editor replaces it
+    fill(browser, {"title": title, "project_code": "EDIT-2026-001"})
+    Select(d.find_element(By.ID, "type")).select_by_visible_text("招标公告")
+    editor = d.find_element(By.CSS_SELECTOR, ".rich-editor")
+    editor.click()
+    editor.send_keys("项目概况")
+    toolbar(browser, "小标题")
+    editor.send_keys(Keys.END, Keys.ENTER, "采购内容：办公电脑 20 台。")
+    toolbar(browser, "正文段落")
+    editor.send_keys(Keys.ENTER)
+    toolbar(browser, "插入表格")
+    browser.record("formatted")
+    page = submit(
+        browser, d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"), "saved"
+    )
+    assert not page.alerts, page.alerts
 
-        d.find_element(By.ID, "file").send_keys(str(word))
-        form = d.find_element(By.CSS_SELECTOR, 'form[action$="/attachments"]')
-        page = submit(browser, form.find_element(By.TAG_NAME, "button"), "attached")
-        assert "招标文件.docx" in page.text and not page.alerts, page.alerts
+    d.find_element(By.ID, "file").send_keys(str(word))
+    form = d.find_element(By.CSS_SELECTOR, 'form[action$="/attachments"]')
+    page = submit(browser, form.find_element(By.TAG_NAME, "button"), "attached")
+    assert "招标文件.docx" in page.text and not page.alerts, page.alerts
 
-        browser.follow("preview", "预览并发布")
-        body = d.find_element(By.CSS_SELECTOR, "article .body")
-        assert body.find_element(By.TAG_NAME, "h3").text == "项目概况"
-        assert body.find_elements(By.TAG_NAME, "table"), body.get_attribute("innerHTML")
-        # Unticked, the browser keeps the form (the box is required); the server says so too.
-        d.find_element(By.CSS_SELECTOR, 'form[action$="/publish"] button').click()
-        assert d.current_url.endswith("/preview")
-        d.find_element(By.NAME, "confirm").click()
-        button = d.find_element(By.CSS_SELECTOR, 'form[action$="/publish"] button')
-        page = submit(browser, button, "published")
-        assert "已发布。" in page.text and title in page.text, page.text[:800]
+    browser.follow("preview", "预览并发布")
+    body = d.find_element(By.CSS_SELECTOR, "article .body")
+    assert body.find_element(By.TAG_NAME, "h3").text == "项目概况"
+    assert body.find_elements(By.TAG_NAME, "table"), body.get_attribute("innerHTML")
+    # Unticked, the browser keeps the form (the box is required); the server says so too.
+    d.find_element(By.CSS_SELECTOR, 'form[action$="/publish"] button').click()
+    assert d.current_url.endswith("/preview")
+    d.find_element(By.NAME, "confirm").click()
+    button = d.find_element(By.CSS_SELECTOR, 'form[action$="/publish"] button')
+    page = submit(browser, button, "published")
+    assert "已发布。" in page.text and title in page.text, page.text[:800]
 
-        page = browser.visit("public", f"{root}/announcements")
-        page = browser.follow("public-detail", title)
-        public = d.find_element(By.CSS_SELECTOR, "article .body")
-        assert public.find_element(By.TAG_NAME, "h3").text == "项目概况"
-        assert "采购内容：办公电脑 20 台。" in public.text
-        assert d.find_elements(By.LINK_TEXT, "招标文件.docx"), page.text[:800]
+    page = browser.visit("public", f"{root}/announcements")
+    page = browser.follow("public-detail", title)
+    public = d.find_element(By.CSS_SELECTOR, "article .body")
+    assert public.find_element(By.TAG_NAME, "h3").text == "项目概况"
+    assert "采购内容：办公电脑 20 台。" in public.text
+    assert d.find_elements(By.LINK_TEXT, "招标文件.docx"), page.text[:800]
 
 
 @pytest.mark.asyncio
@@ -97,34 +84,9 @@ async def test_write_preview_confirm_and_publish_with_the_editor(
 ) -> None:
     require_browser()
     hq = (await hq_people(app))["admin"]
-    tenant = await register_tenant(
-        slug=unique_slug("browser-editor"),
-        name="编辑器测试分平台",
-        kind=TenantKind.city,
-        region_code="370100",
-    )
-    admin = await new_account(AccountKind.tenant_staff, tenant)
-    await grant_role(
-        app.state.authorizer,
-        hq,
-        account_id=admin.account_id,
-        role="tenant_admin",
-        tenant_id=tenant.id,
+    tenant, admin = await sub_site_with_admin(
+        app.state.authorizer, hq, "browser-editor", "编辑器测试分平台"
     )
     word = tmp_path / "招标文件.docx"
     word.write_bytes(docx())
-    artifacts = artifacts_dir() / "editor"
-    shutil.rmtree(artifacts, ignore_errors=True)
-    artifacts.mkdir(parents=True)
-    profile = tmp_path / "chromium-profile"
-    profile.mkdir()
-
-    def run_walk() -> None:
-        with server_process(tmp_path / "server.log") as port:
-            walk(port, artifacts, profile, tenant, admin, word)
-
-    try:
-        await asyncio.to_thread(run_walk)
-    finally:
-        if (tmp_path / "server.log").exists():
-            shutil.copy(tmp_path / "server.log", artifacts / "server.log")
+    await walk_in_browser(tmp_path, "editor", lambda browser: walk(browser, tenant, admin, word))

@@ -8,8 +8,6 @@ reinstatement forms); nothing is done through the JSON API. Screenshots go to
 
 from __future__ import annotations
 
-import asyncio
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,17 +18,13 @@ from selenium.webdriver.support.ui import Select
 from core.authz.policies import grant_first_admin, grant_role
 from core.identity.principal import Principal
 from core.identity.tables import AccountKind
-from core.tenancy.registry import TenantRef, register_tenant
-from core.tenancy.tables import TenantKind
-from tests.browser.steps import sign_in, submit
+from core.tenancy.registry import TenantRef
+from tests.browser.steps import sign_in, sub_site_with_admin, submit, walk_in_browser
 from tests.browser.test_portal_browser import (
     Browser,
-    artifacts_dir,
-    chromium,
     require_browser,
-    server_process,
 )
-from tests.conftest import new_account, unique_slug
+from tests.conftest import new_account
 
 SUSPENDED = "中止"
 
@@ -45,9 +39,7 @@ def console_works(browser: Browser, root: str, name: str) -> bool:
 
 
 def walk(
-    port: int,
-    artifacts: Path,
-    profile: Path,
+    browser: Browser,
     tenant: TenantRef,
     admin: Principal,
     supervisor: Principal,
@@ -55,34 +47,32 @@ def walk(
     evidence: Path,
 ) -> None:
     root = f"/t/{tenant.slug}"
-    with chromium(profile) as driver:
-        browser = Browser(driver, port, artifacts)
-        d = browser.driver
-        sign_in(browser, root, admin.username)
-        assert console_works(browser, root, "console-before"), "the admin's console is closed"
+    d = browser.driver
+    sign_in(browser, root, admin.username)
+    assert console_works(browser, root, "console-before"), "the admin's console is closed"
 
-        # Head office's supervisor suspends the sub-platform, with grounds and evidence.
-        sign_in(browser, "", supervisor.username)
-        browser.visit("tenant-page", f"/admin/tenants/{tenant.id}")
-        Select(d.find_element(By.ID, "kind")).select_by_value("suspension")
-        d.find_element(By.CSS_SELECTOR, 'input[name="grounds"][value="2"]').click()
-        d.find_element(By.ID, "statement").send_keys("运营程序不规范，中止系统使用权限。")
-        d.find_element(By.ID, "evidence").send_keys(str(evidence))
-        submit(browser, d.find_element(By.CSS_SELECTOR, "form[enctype] button"), "suspended")
-        assert d.find_elements(By.ID, "reinstate-statement"), "no reinstatement form after it"
+    # Head office's supervisor suspends the sub-platform, with grounds and evidence.
+    sign_in(browser, "", supervisor.username)
+    browser.visit("tenant-page", f"/admin/tenants/{tenant.id}")
+    Select(d.find_element(By.ID, "kind")).select_by_value("suspension")
+    d.find_element(By.CSS_SELECTOR, 'input[name="grounds"][value="2"]').click()
+    d.find_element(By.ID, "statement").send_keys("运营程序不规范，中止系统使用权限。")
+    d.find_element(By.ID, "evidence").send_keys(str(evidence))
+    submit(browser, d.find_element(By.CSS_SELECTOR, "form[enctype] button"), "suspended")
+    assert d.find_elements(By.ID, "reinstate-statement"), "no reinstatement form after it"
 
-        sign_in(browser, root, admin.username)
-        assert not console_works(browser, root, "console-while-suspended")
+    sign_in(browser, root, admin.username)
+    assert not console_works(browser, root, "console-while-suspended")
 
-        # Head office's administrator reinstates it.
-        sign_in(browser, "", hq_admin.username)
-        browser.visit("tenant-page-to-reinstate", f"/admin/tenants/{tenant.id}")
-        d.find_element(By.ID, "reinstate-statement").send_keys("整改完成，恢复系统使用权限。")
-        reinstate = d.find_element(By.CSS_SELECTOR, 'form[action$="/reinstatement"] button')
-        submit(browser, reinstate, "reinstated")
+    # Head office's administrator reinstates it.
+    sign_in(browser, "", hq_admin.username)
+    browser.visit("tenant-page-to-reinstate", f"/admin/tenants/{tenant.id}")
+    d.find_element(By.ID, "reinstate-statement").send_keys("整改完成，恢复系统使用权限。")
+    reinstate = d.find_element(By.CSS_SELECTOR, 'form[action$="/reinstatement"] button')
+    submit(browser, reinstate, "reinstated")
 
-        sign_in(browser, root, admin.username)
-        assert console_works(browser, root, "console-after"), "reinstatement locked out the admin"
+    sign_in(browser, root, admin.username)
+    assert console_works(browser, root, "console-after"), "reinstatement locked out the admin"
 
 
 @pytest.mark.asyncio
@@ -99,30 +89,11 @@ async def test_suspension_then_reinstatement_in_a_browser(app: Litestar, tmp_pat
         role="hq_supervisor",
         region_code="370000",
     )
-    tenant = await register_tenant(
-        slug=unique_slug("browser-sup"),
-        name="监督测试分平台",
-        kind=TenantKind.city,
-        region_code="370100",
-    )
-    admin = await new_account(AccountKind.tenant_staff, tenant)
-    await grant_role(
-        authorizer, hq_admin, account_id=admin.account_id, role="tenant_admin", tenant_id=tenant.id
-    )
+    tenant, admin = await sub_site_with_admin(authorizer, hq_admin, "browser-sup", "监督测试分平台")
     evidence = tmp_path / "证据.pdf"
     evidence.write_bytes(b"%PDF-1.7\n% supervision browser test evidence\n%%EOF\n")
-    artifacts = artifacts_dir() / "supervision"
-    shutil.rmtree(artifacts, ignore_errors=True)
-    artifacts.mkdir(parents=True)
-    profile = tmp_path / "chromium-profile"
-    profile.mkdir()
-
-    def run() -> None:
-        with server_process(tmp_path / "server.log") as port:
-            walk(port, artifacts, profile, tenant, admin, supervisor, hq_admin, evidence)
-
-    try:
-        await asyncio.to_thread(run)
-    finally:
-        if (tmp_path / "server.log").exists():
-            shutil.copy(tmp_path / "server.log", artifacts / "server.log")
+    await walk_in_browser(
+        tmp_path,
+        "supervision",
+        lambda browser: walk(browser, tenant, admin, supervisor, hq_admin, evidence),
+    )

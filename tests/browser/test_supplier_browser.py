@@ -6,9 +6,7 @@ staff seeing the supplier among the participants. Screenshots go to ``<artifacts
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import shutil
 import uuid
 from pathlib import Path
 
@@ -21,20 +19,16 @@ from core.authz.authorizer import Authorizer
 from core.authz.policies import grant_role
 from core.identity.principal import Principal
 from core.identity.tables import AccountKind
-from core.tenancy.registry import TenantRef, register_tenant
-from core.tenancy.tables import TenantKind
+from core.tenancy.registry import TenantRef
 from tenants.announcements import service
 from tenants.announcements.service import AnnouncementDraft
 from tenants.announcements.tables import AnnouncementType, Category, ProcurementMethod
-from tests.browser.steps import fill, sign_in, submit
+from tests.browser.steps import fill, sign_in, sub_site_with_admin, submit, walk_in_browser
 from tests.browser.test_portal_browser import (
     Browser,
-    artifacts_dir,
-    chromium,
     require_browser,
-    server_process,
 )
-from tests.conftest import PASSWORD, new_account, unique_slug
+from tests.conftest import PASSWORD, new_account
 from tests.libraries.helpers import credit_code
 from tests.tenants.helpers import hq_people
 
@@ -43,15 +37,8 @@ async def sub_site(
     authorizer: Authorizer, hq: Principal, letter: str, key: str, run: str
 ) -> tuple[TenantRef, Principal, int, str]:
     """A sub-site, its administrator and one open tender notice (its id and title)."""
-    tenant = await register_tenant(
-        slug=unique_slug(f"browser-sup-{key}"),
-        name=f"{letter}市测试分平台{run}",
-        kind=TenantKind.city,
-        region_code="370100",
-    )
-    admin = await new_account(AccountKind.tenant_staff, tenant)
-    await grant_role(
-        authorizer, hq, account_id=admin.account_id, role="tenant_admin", tenant_id=tenant.id
+    tenant, admin = await sub_site_with_admin(
+        authorizer, hq, f"browser-sup-{key}", f"{letter}市测试分平台{run}"
     )
     title = f"{letter}市办公家具采购项目招标公告{run}"
     announcement_id = await service.create(
@@ -74,9 +61,7 @@ async def sub_site(
 
 
 def walk(
-    port: int,
-    artifacts: Path,
-    profile: Path,
+    browser: Browser,
     run: str,
     librarian: Principal,
     a: TenantRef,
@@ -84,64 +69,62 @@ def walk(
 ) -> None:
     site_b, admin_b, announcement_id, title = b
     username, name, code = f"supplier-{run}", f"济南明湖办公设备有限公司{run}", credit_code()
-    with chromium(profile) as driver:
-        browser = Browser(driver, port, artifacts)
-        d = browser.driver
+    d = browser.driver
 
-        # The supplier registers on sub-site A, in the shared library.
-        browser.visit("a-register", f"/t/{a.slug}/suppliers")
-        fill(
-            browser,
-            {
-                "credit_code": code,
-                "name": name,
-                "legal_representative": "李明",
-                "address": "济南市历下区明湖路 8 号",
-                "contact_name": "张经理",
-                "contact_phone": "0531-66668888",
-                "contact_email": f"{username}@example.cn",
-                "username": username,
-                "password": PASSWORD,
-                "business_scope": "办公设备、家具销售",
-            },
-        )
-        Select(
-            d.find_elements(By.CSS_SELECTOR, ".region-cascade select")[0]
-        ).select_by_visible_text("山东省")
-        page = submit(
-            browser, d.find_element(By.CSS_SELECTOR, "main form button"), "a-registered", status=201
-        )
-        assert "注册已提交" in page.text, page.text[:800]
+    # The supplier registers on sub-site A, in the shared library.
+    browser.visit("a-register", f"/t/{a.slug}/suppliers")
+    fill(
+        browser,
+        {
+            "credit_code": code,
+            "name": name,
+            "legal_representative": "李明",
+            "address": "济南市历下区明湖路 8 号",
+            "contact_name": "张经理",
+            "contact_phone": "0531-66668888",
+            "contact_email": f"{username}@example.cn",
+            "username": username,
+            "password": PASSWORD,
+            "business_scope": "办公设备、家具销售",
+        },
+    )
+    Select(d.find_elements(By.CSS_SELECTOR, ".region-cascade select")[0]).select_by_visible_text(
+        "山东省"
+    )
+    page = submit(
+        browser, d.find_element(By.CSS_SELECTOR, "main form button"), "a-registered", status=201
+    )
+    assert "注册已提交" in page.text, page.text[:800]
 
-        # Head office's library manager approves it from the review queue.
-        sign_in(browser, "", librarian.username)
-        browser.visit("library-queue", "/admin/library/")
-        browser.follow("library-review", name)
-        d.find_element(By.CSS_SELECTOR, 'input[name="decision"][value="approve"]').click()
-        button = d.find_element(By.CSS_SELECTOR, 'form[action$="/decision"] button')
-        page = submit(browser, button, "library-approved")
-        assert not page.alerts, page.alerts
+    # Head office's library manager approves it from the review queue.
+    sign_in(browser, "", librarian.username)
+    browser.visit("library-queue", "/admin/library/")
+    browser.follow("library-review", name)
+    d.find_element(By.CSS_SELECTOR, 'input[name="decision"][value="approve"]').click()
+    button = d.find_element(By.CSS_SELECTOR, 'form[action$="/decision"] button')
+    page = submit(browser, button, "library-approved")
+    assert not page.alerts, page.alerts
 
-        # On sub-site B the supplier finds the announcement, signs in from it, comes back to
-        # it and takes part.
-        d.delete_all_cookies()
-        root = f"/t/{site_b.slug}"
-        page = browser.visit("b-announcement", f"{root}/announcements/{announcement_id}")
-        assert title in page.text
-        browser.follow("b-login-from-announcement", "登录报名")
-        fill(browser, {"login": username, "password": PASSWORD})
-        page = submit(browser, d.find_element(By.CSS_SELECTOR, "main form button"), "b-signed-in")
-        assert page.url.endswith(f"{root}/announcements/{announcement_id}"), page.url
-        button = d.find_element(By.CSS_SELECTOR, 'form[action$="/participation"] button')
-        page = submit(browser, button, "b-took-part")
-        assert "您已于" in page.text, page.text[:800]
+    # On sub-site B the supplier finds the announcement, signs in from it, comes back to
+    # it and takes part.
+    d.delete_all_cookies()
+    root = f"/t/{site_b.slug}"
+    page = browser.visit("b-announcement", f"{root}/announcements/{announcement_id}")
+    assert title in page.text
+    browser.follow("b-login-from-announcement", "登录报名")
+    fill(browser, {"login": username, "password": PASSWORD})
+    page = submit(browser, d.find_element(By.CSS_SELECTOR, "main form button"), "b-signed-in")
+    assert page.url.endswith(f"{root}/announcements/{announcement_id}"), page.url
+    button = d.find_element(By.CSS_SELECTOR, 'form[action$="/participation"] button')
+    page = submit(browser, button, "b-took-part")
+    assert "您已于" in page.text, page.text[:800]
 
-        # The supplier's profile lists it; B's staff see the supplier among the participants.
-        page = browser.visit("b-profile", f"{root}/account/profile/")
-        assert title in page.text, page.text[:800]
-        sign_in(browser, root, admin_b.username)
-        page = browser.visit("b-participants", f"{root}/console/announcements/{announcement_id}")
-        assert name in page.text, page.text[:800]
+    # The supplier's profile lists it; B's staff see the supplier among the participants.
+    page = browser.visit("b-profile", f"{root}/account/profile/")
+    assert title in page.text, page.text[:800]
+    sign_in(browser, root, admin_b.username)
+    page = browser.visit("b-participants", f"{root}/console/announcements/{announcement_id}")
+    assert name in page.text, page.text[:800]
 
 
 @pytest.mark.asyncio
@@ -154,18 +137,4 @@ async def test_register_on_one_sub_site_take_part_on_another(app: Litestar, tmp_
     run = uuid.uuid4().hex[:6]
     a, _, _, _ = await sub_site(authorizer, hq, "甲", "a", run)
     b = await sub_site(authorizer, hq, "乙", "b", run)
-    artifacts = artifacts_dir() / "supplier"
-    shutil.rmtree(artifacts, ignore_errors=True)
-    artifacts.mkdir(parents=True)
-    profile = tmp_path / "chromium-profile"
-    profile.mkdir()
-
-    def run_walk() -> None:
-        with server_process(tmp_path / "server.log") as port:
-            walk(port, artifacts, profile, run, librarian, a, b)
-
-    try:
-        await asyncio.to_thread(run_walk)
-    finally:
-        if (tmp_path / "server.log").exists():
-            shutil.copy(tmp_path / "server.log", artifacts / "server.log")
+    await walk_in_browser(tmp_path, "supplier", lambda browser: walk(browser, run, librarian, a, b))
