@@ -26,3 +26,9 @@ def invalid_input(exc: msgspec.ValidationError, fields: dict[str, str], locale: 
     if at and at.group(1) in fields:
         return translate("form.invalid", locale, field=translate(fields[at.group(1)], locale))
     return translate("form.invalid_any", locale)
+
+
+def invalid_input_message(exc: msgspec.ValidationError, fields: dict[str, str]) -> str:
+    """The same as a domain error's "中文 / English" text, for code that does not know the
+    reader's language (the page shows the reader's half)."""
+    return f"{invalid_input(exc, fields, 'zh-CN')} / {invalid_input(exc, fields, 'en')}"

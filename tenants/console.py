@@ -21,7 +21,7 @@ from litestar.response import Redirect, Template
 from core.authz.guards import requires, signed_in, sub_site_only
 from core.errors import DomainError, NotFound
 from core.flash import flash
-from core.forms import Form, Multipart
+from core.forms import Form, Multipart, invalid_input_message
 from core.identity.routes import context_of
 from core.navigation import NavEntry, register_nav
 from core.openapi import PathId
@@ -50,6 +50,33 @@ from tenants.branding_routes import branding_view, requests_of
 from themes.i18n import BEIJING, locale_of, translate
 from themes.palette import PALETTE
 from themes.tokens import Branding, MenuItem, PageBlock
+
+ANNOUNCEMENT_FIELDS = {
+    "type": "console.type",
+    "title": "console.title",
+    "project_code": "console.project_code",
+    "category": "console.category",
+    "method": "console.method",
+    "region_code": "console.region",
+    "body_html": "console.body",
+}
+
+
+BRANDING_FIELDS = {
+    name: f"branding.{name}"
+    for name in (
+        "display_name", "accent", "address", "phone", "email", "hours", "footer_text",
+        "filing_number",
+    )
+}  # fmt: skip
+CHANGE_FIELDS = {
+    "label": "branding.menu_label",
+    "href": "branding.menu_href",
+    "title": "branding.block_title",
+    "body_html": "branding.block_body",
+    "reason": "branding.reason",
+    "layout": "branding.layout",
+}
 
 
 class AnnouncementForm(msgspec.Struct):
@@ -83,7 +110,7 @@ class AnnouncementForm(msgspec.Struct):
         try:
             return msgspec.convert(values, AnnouncementDraft, strict=False)
         except msgspec.ValidationError as exc:
-            raise DomainError(f"请检查填写内容 / check the form: {exc}") from None
+            raise DomainError(invalid_input_message(exc, ANNOUNCEMENT_FIELDS)) from None
 
 
 class BrandingForm(msgspec.Struct):
@@ -446,10 +473,11 @@ class BrandingPages(Controller):
                 context_of(request),
             )
         except msgspec.ValidationError as exc:
-            return await self._page(site, tenant, f"请检查填写内容 / check the form: {exc}", 400)
+            error = invalid_input_message(exc, BRANDING_FIELDS)
+            return await self._page(site, tenant, error, 400)
         except DomainError as exc:
             return await self._page(site, tenant, exc.message, exc.status_code)
-        return self._back(site)
+        return flash(self._back(site), "flash.saved")
 
     @post("/{kind:str}")
     async def upload(
@@ -472,7 +500,7 @@ class BrandingPages(Controller):
             )
         except DomainError as exc:
             return await self._page(site, tenant, exc.message, exc.status_code)
-        return self._back(site)
+        return flash(self._back(site), "flash.uploaded")
 
     @post("/change-request")
     async def request_change(
@@ -503,10 +531,11 @@ class BrandingPages(Controller):
                 request.app.state.authorizer, signed_in(request), tenant, body, context_of(request)
             )
         except msgspec.ValidationError as exc:
-            return await self._page(site, tenant, f"请检查填写内容 / check the form: {exc}", 400)
+            error = invalid_input_message(exc, CHANGE_FIELDS)
+            return await self._page(site, tenant, error, 400)
         except DomainError as exc:
             return await self._page(site, tenant, exc.message, exc.status_code)
-        return self._back(site)
+        return flash(self._back(site), "flash.submitted")
 
     @post("/plugins/{name:str}")
     async def request_plugin(
@@ -533,7 +562,7 @@ class BrandingPages(Controller):
             return await self._page(site, tenant, "未知操作 / unknown action", 400)
         except DomainError as exc:
             return await self._page(site, tenant, exc.message, exc.status_code)
-        return self._back(site)
+        return flash(self._back(site), "flash.submitted")
 
 
 register_nav(

@@ -407,9 +407,7 @@ async def test_the_sign_in_page_works_without_javascript(
             "/account/password",
             data={"current_password": "nope", "new_password": "Whatever-1", "_csrf_token": token},
         )
-        assert (
-            wrong_current.status_code == 400 and "current password is wrong" in wrong_current.text
-        )
+        assert wrong_current.status_code == 400 and "当前口令不正确" in wrong_current.text
         changed = await browser.post(
             "/account/password",
             data={
@@ -418,7 +416,7 @@ async def test_the_sign_in_page_works_without_javascript(
                 "_csrf_token": token,
             },
         )
-        assert changed.status_code == 200 and "Password changed" in changed.text
+        assert changed.status_code == 200 and "口令已修改，其他会话已退出" in changed.text
         assert (await browser.get("/account/totp/")).status_code == 200
         setup = await browser.post("/account/totp/setup", data={"_csrf_token": token})
         secret = re.search(r"<code>([A-Z2-7]+)</code>", setup.text)

@@ -19,10 +19,14 @@ from core.forms import Multipart
 from core.identity.routes import context_of
 from core.libraries import imports
 from core.libraries.imports import RowError
+from core.libraries.subjects.registration import PROFILE_FIELDS
 from core.libraries.subjects.tables import ImportJob, SubjectKind
 from core.navigation import NavEntry, register_nav
 from core.openapi import PathId, refusals
 from core.tenancy.site import Site
+
+# A problem row's field in words: the profile's columns, or the whole file or row.
+ROW_FIELDS = {**PROFILE_FIELDS, "file": "imports.field.file", "row": "imports.field.row"}
 
 
 @dataclass
@@ -126,7 +130,8 @@ class ImportPages(Controller):
     async def show(self, site: NamedDependency[Site], job_id: PathId) -> Template:
         """Refreshes itself every two seconds while the job runs (no JavaScript needed)."""
         return Template(
-            "admin/import.html", context={"site": site, "job": await progress_of(job_id)}
+            "admin/import.html",
+            context={"site": site, "job": await progress_of(job_id), "fields": ROW_FIELDS},
         )
 
 

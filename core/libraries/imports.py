@@ -26,8 +26,9 @@ from core.authz.model import HQ
 from core.authz.policies import authorize
 from core.data.engine import write_transaction
 from core.errors import DomainError
+from core.forms import invalid_input_message
 from core.identity.principal import Principal
-from core.libraries.subjects.registration import Profile, check_profile
+from core.libraries.subjects.registration import PROFILE_FIELDS, Profile, check_profile
 from core.libraries.subjects.tables import (
     ImportJob,
     ImportState,
@@ -158,7 +159,7 @@ async def _validate(
             )
         except msgspec.ValidationError as exc:
             field = str(exc).rsplit("$.", 1)[-1].rstrip("`") if "$." in str(exc) else "row"
-            errors.append(RowError(line, field, str(exc)))
+            errors.append(RowError(line, field, invalid_input_message(exc, PROFILE_FIELDS)))
             continue
         except DomainError as exc:
             errors.append(RowError(line, str(exc.detail.get("field", "row")), exc.message))

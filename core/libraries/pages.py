@@ -16,25 +16,11 @@ from core.errors import DomainError
 from core.forms import Form, invalid_input
 from core.identity.routes import context_of
 from core.libraries.subjects import credit, registration
-from core.libraries.subjects.registration import Registration
+from core.libraries.subjects.registration import PROFILE_FIELDS, Registration
 from core.libraries.subjects.tables import SubjectKind
 from core.tenancy.site import Site
 from themes.i18n import in_locale, locale_of, translate
 from themes.portal import Portal, load_portal, portal_page
-
-PROFILE_FIELDS = {
-    "credit_code": "library.credit_code",
-    "name": "library.name",
-    "legal_representative": "library.legal_representative",
-    "address": "library.address",
-    "region_code": "library.region",
-    "contact_name": "library.contact",
-    "contact_phone": "library.phone",
-    "contact_email": "library.email",
-    "business_scope": "library.business_scope",
-    "username": "library.username",
-    "password": "library.password",
-}
 
 
 class RegistrationForm(msgspec.Struct):

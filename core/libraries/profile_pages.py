@@ -22,11 +22,10 @@ from core.flash import flash
 from core.forms import Form, Multipart, invalid_input
 from core.identity.principal import Principal
 from core.identity.routes import context_of
-from core.libraries.pages import PROFILE_FIELDS
 from core.libraries.review_pages import documents_of
 from core.libraries.subjects import credit, registration, search
 from core.libraries.subjects.qualifications import add_qualification
-from core.libraries.subjects.registration import Profile
+from core.libraries.subjects.registration import PROFILE_FIELDS, Profile
 from core.libraries.subjects.tables import SubjectState
 from core.navigation import NavEntry, may_open, register_nav
 from core.tenancy.site import Site

@@ -190,7 +190,8 @@ async def test_a_bad_row_imports_nothing_in_strict_mode_and_is_reported(app: Lit
         assert await Subject.count().where(Subject.credit_code == good[0]) == 0
 
         page = await client.get(f"/admin/imports/{job['id']}")
-        assert page.status_code == 200 and "region_code" in page.text
+        assert page.status_code == 200 and "所在地区" in page.text, page.text  # the field in words
+        assert "「联系电话」填写不正确" in page.text and "Expected" not in page.text
 
         lenient = await client.post(
             "/api/library/imports",

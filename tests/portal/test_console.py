@@ -81,6 +81,9 @@ async def test_branding_and_requests_by_forms(app: Litestar, site: Site) -> None
         "/console/branding", data={"display_name": "表单品牌", "accent": "pink"}
     )
     assert bad.status_code == 400 and "调色板" in bad.text
+    short = await site.client.post("/console/branding", data={"display_name": "甲"})
+    assert short.status_code == 400 and "「显示名称」" in short.text, short.text
+    assert "Expected" not in short.text  # msgspec's own words never reach the page
     good = await site.client.post(
         "/console/branding",
         data={"display_name": "表单品牌", "accent": "violet", "phone": "0531-1"},

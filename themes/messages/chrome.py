@@ -2,7 +2,8 @@
 workbench, flash messages and the form errors every page shares."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "chrome.signed_in_as": ("当前用户", "Signed in as"),
+    "chrome.signed_in_as": ("当前用户：{name}", "Signed in as: {name}"),
+    "chrome.colon": ("：", ": "),
     "chrome.workbench": ("工作台", "Workbench"),
     "chrome.sign_out": ("退出", "Sign out"),
     "chrome.password": ("修改口令", "Change password"),

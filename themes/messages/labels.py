@@ -3,6 +3,7 @@ is ever shown as it is stored."""
 
 from core.authz.model import ROLE_PERMISSIONS
 from core.identity.tables import AccountKind
+from core.libraries.experts.tables import TITLE_LABELS
 from core.tenancy.tables import TenantKind, TenantState
 from tenants.announcements.tables import METHOD_LABELS, TYPE_LABELS, Category
 from themes.palette import PALETTE
@@ -111,6 +112,7 @@ _SUBJECT_FIELDS = {
     "legal_representative": ("法定代表人", "Legal representative"),
     "credit_code": ("统一社会信用代码", "Credit code"),
 }
+_AVAILABILITY = {"available": ("可抽取", "Available"), "unavailable": ("暂停抽取", "Unavailable")}
 _CATEGORIES = {
     Category.goods: ("货物", "Goods"),
     Category.works: ("工程", "Works"),
@@ -144,6 +146,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **_group("review_action", _REVIEW_ACTIONS),
     **_group("credit_kind", _CREDIT_KINDS),
     **_group("subject_field", _SUBJECT_FIELDS),
+    **_group("expert_title", TITLE_LABELS),
+    **_group("availability", _AVAILABILITY),
 }
 if set(_ACCENTS) != set(PALETTE):
     raise ImportError(f"accents without a label: {set(_ACCENTS) ^ set(PALETTE)}")

@@ -23,7 +23,7 @@ from core.libraries.experts.service import (
     ExpertView,
 )
 from core.libraries.experts.specialties import SpecialtyNode, specialty_names, specialty_tree
-from core.libraries.experts.tables import TITLE_LABELS, Availability
+from core.libraries.experts.tables import Availability
 from core.navigation import NavEntry, register_nav
 from core.openapi import refusals
 from core.tenancy.site import Site
@@ -167,7 +167,6 @@ class ExpertPages(Controller):
                 "specialty": specialty,
                 "region": region,
                 "specialties": await specialty_names(),
-                "titles": TITLE_LABELS,
             },
         )
 

@@ -47,6 +47,22 @@ class Profile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     business_scope: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
+# The form labels (message keys) of a profile's fields, for refusals in plain words.
+PROFILE_FIELDS = {
+    "credit_code": "library.credit_code",
+    "name": "library.name",
+    "legal_representative": "library.legal_representative",
+    "address": "library.address",
+    "region_code": "library.region",
+    "contact_name": "library.contact",
+    "contact_phone": "library.phone",
+    "contact_email": "library.email",
+    "business_scope": "library.business_scope",
+    "username": "library.username",
+    "password": "library.password",
+}
+
+
 class Registration(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     username: Annotated[str, msgspec.Meta(min_length=3, max_length=64)]
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
