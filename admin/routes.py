@@ -3,7 +3,6 @@ penalties and reinstatement. Server-rendered; works without JavaScript."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -15,6 +14,7 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from core.approvals import service as approvals
+from core.approvals.forms import deficiencies_from
 from core.approvals.tables import ApprovalRequest, ApprovalState
 from core.authz.authorizer import Authorizer
 from core.authz.guards import main_portal_only, requires, requires_active, signed_in
@@ -42,19 +42,6 @@ UNKNOWN_FILTER = "筛选条件不正确，请从列表中选择 / unknown filter
 class DecisionForm(msgspec.Struct):
     decision: str = ""
     note: str = ""
-
-
-PROBLEM = "problem."  # a review form's field per checklist item: problem.<item>
-
-
-def deficiencies_from(form: Mapping[str, object], kind: TenantKind) -> list[approvals.Deficiency]:
-    """Every item the reviewer wrote a problem against, in the checklist's order (一次性告知)."""
-    found = []
-    for item in deficiency_titles(kind):
-        problem = form.get(PROBLEM + item)
-        if isinstance(problem, str) and problem.strip():
-            found.append(approvals.Deficiency(item=item, problem=problem.strip()))
-    return found
 
 
 @dataclass
@@ -139,7 +126,7 @@ class ReviewPages(Controller):
                 signed_in(request),
                 request_id,
                 approvals.Decision(form.decision),
-                deficiencies=deficiencies_from(data, TenantKind(row["kind"])),
+                deficiencies=deficiencies_from(data, deficiency_titles(TenantKind(row["kind"]))),
                 note=form.note,
                 context=context_of(request),
             )

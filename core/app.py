@@ -81,6 +81,7 @@ from tenants.branding_routes import BrandingApi
 from tenants.console import BrandingPages, ConsolePages
 from tenants.domain_routes import CustomDomainApi, CustomDomainPages, tls_ask
 from tenants.pages import ApplicantPages, OperatorPages
+from tenants.projects.pages import OverduePages, ProjectPages, PurchaserPages
 from tenants.routes import ApplicantApi, NoticeApi, OperatorApi, ReviewApi, SupervisionApi
 from themes import release, template_config
 from themes.cache import PORTAL_CACHE
@@ -246,6 +247,9 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 PluginApi,
                 ConsolePages,
                 BrandingPages,
+                PurchaserPages,
+                ProjectPages,
+                OverduePages,
                 RequestPages,
                 *(route for spec in CATALOGUE.values() for route in spec.routes),
                 download_object,

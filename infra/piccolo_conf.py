@@ -23,6 +23,7 @@ APP_REGISTRY = AppRegistry(
         "core.libraries.experts.piccolo_app",
         "tenants.piccolo_app",
         "tenants.announcements.piccolo_app",
+        "tenants.projects.piccolo_app",
         "plugins.piccolo_app",
         "core.workdays.piccolo_app",
     ]

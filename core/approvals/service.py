@@ -21,7 +21,7 @@ from core.approvals.notices import notify_submitter
 from core.approvals.tables import ApprovalEvent, ApprovalRequest, ApprovalState
 from core.audit.chain import RequestContext, record
 from core.authz.authorizer import Authorizer
-from core.authz.model import HQ
+from core.authz.model import HQ, tenant_domain
 from core.authz.policies import Forbidden, authorize
 from core.data.columns import json_column
 from core.data.engine import get_engine, write_transaction
@@ -58,6 +58,11 @@ class ApprovalType:
     # What the items of a return's deficiencies are called (item → "中文 / English" title),
     # so that the notice to the submitter names them in words, not codes.
     item_titles: Callable[[dict[str, object]], Awaitable[dict[str, str]]] | None = None
+    # Runs in the deciding transaction when the request is returned for mending (退回).
+    on_returned: Callable[[dict[str, object], Principal], Awaitable[None]] | None = None
+    # Decided by the request's sub-platform (its staff, in the tenant's Casbin domain), not
+    # by head office: a project's registration (项目登记) is the sub-platform's service.
+    tenant_decides: bool = False
 
 
 TYPES: dict[str, ApprovalType] = {}
@@ -149,13 +154,15 @@ async def decide(
     # Authorise before taking the lock: a request's type never changes, and a first decision
     # in a domain loads its policies, which should not happen under the write lock.
     kind = (
-        await ApprovalRequest.select(ApprovalRequest.type)
+        await ApprovalRequest.select(ApprovalRequest.type, ApprovalRequest.tenant_id)
         .where(ApprovalRequest.id == request_id)
         .first()
     )
     if kind is None:
         raise NotFound("申请不存在 / no such request")
-    await authorize(authorizer, decider, HQ, f"approval:{kind['type']}", "decide")
+    by_tenant = TYPES[kind["type"]].tenant_decides and kind["tenant_id"] is not None
+    dom = tenant_domain(kind["tenant_id"]) if by_tenant else HQ
+    await authorize(authorizer, decider, dom, f"approval:{kind['type']}", "decide")
     if decision is Decision.return_ and not TYPES[kind["type"]].returnable:
         raise DomainError(
             "此类申请不退回：请通过或驳回 / this kind of request is approved or rejected, "
@@ -192,6 +199,8 @@ async def decide(
             await approval_type.on_approved(request, decider)
         elif new_state is ApprovalState.rejected and approval_type.on_rejected is not None:
             await approval_type.on_rejected(request, decider)
+        elif new_state is ApprovalState.returned and approval_type.on_returned is not None:
+            await approval_type.on_returned(request, decider)
         titles = await approval_type.item_titles(request) if approval_type.item_titles else {}
         await notify_submitter(
             request,

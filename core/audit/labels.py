@@ -38,11 +38,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "audit": ("审计日志", "Audit log"),
     "calendar": ("工作日历", "Working-day calendar"),
     "day": ("日期", "Day"),
+    "project": ("项目", "Project"),
+    "purchaser": ("采购人", "Purchaser"),
     # datasets of the library's downloads (core.libraries.exports.DATASETS)
     "suppliers": ("供应商名录", "Suppliers"),
     "agencies": ("代理机构名录", "Agencies"),
     "experts": ("专家名录", "Experts"),
     # what is done
+    "accept": ("受理", "Taken"),
     "add": ("新增", "Added"),
     "attach": ("上传附件", "File attached"),
     "availability": ("可用状态", "Availability"),
@@ -56,6 +59,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "grant": ("授予", "Granted"),
     "invitation_accept": ("接受邀请", "Invitation accepted"),
     "lift": ("解除", "Lifted"),
+    "member_add": ("开设经办人账号", "Staff account opened"),
     "login": ("登录", "Sign-in"),
     "logout": ("退出", "Sign-out"),
     "material_upload": ("上传材料", "Material uploaded"),

@@ -104,13 +104,20 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("library", "read"),
         ("library", "annotate"),
         ("library", "download"),
+        ("purchaser", "manage"),  # purchaser units and their accounts
+        ("project", "read"),
+        ("approval:project_registration", "decide"),
     ),
     "tenant_staff": (
         ("tenant", "read"),
         ("announcement", "manage"),
         ("library", "read"),
         ("library", "annotate"),
+        ("project", "read"),
+        ("approval:project_registration", "decide"),
     ),
+    # a purchaser unit's staff (采购人): registers its unit's projects (tenants.projects)
+    "purchaser": (("tenant", "read"), ("project", "register")),
     # market subjects: the same in every domain, held by account kind
     "supplier": (("participation", "create"), ("profile", "manage")),
     "agency": (("participation", "create"), ("profile", "manage")),
@@ -129,7 +136,7 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
 HQ_ROLES = frozenset(
     {"hq_admin", "hq_reviewer", "hq_supervisor", "hq_ops", "hq_auditor", "hq_library"}
 )
-TENANT_ROLES = frozenset({"tenant_admin", "tenant_staff"})
+TENANT_ROLES = frozenset({"tenant_admin", "tenant_staff", "purchaser"})
 SUBJECT_ROLES = frozenset({"supplier", "agency", "expert", "applicant"})
 REGION_ROLES = frozenset({"regulator", "hq_supervisor"})  # may be granted for a region
 EXCLUSIVE_ROLES = frozenset({"hq_admin", "hq_ops", "hq_auditor"})

@@ -67,6 +67,7 @@ class ProcurementMethod(StrEnum):
     competitive_consultation = "competitive_consultation"  # 竞争性磋商
     request_for_quotation = "request_for_quotation"  # 询价
     single_source = "single_source"  # 单一来源
+    reverse_auction = "reverse_auction"  # 竞价
     framework_agreement = "framework_agreement"  # 框架协议采购
     other = "other"  # 其他
 
@@ -76,8 +77,9 @@ METHOD_LABELS: dict[ProcurementMethod, tuple[str, str]] = {
     ProcurementMethod.invited_tender: ("邀请招标", "Invited tender"),
     ProcurementMethod.competitive_negotiation: ("竞争性谈判", "Competitive negotiation"),
     ProcurementMethod.competitive_consultation: ("竞争性磋商", "Competitive consultation"),
-    ProcurementMethod.request_for_quotation: ("询价", "Request for quotation"),
+    ProcurementMethod.request_for_quotation: ("询价（询比）", "Request for quotation"),
     ProcurementMethod.single_source: ("单一来源", "Single source"),
+    ProcurementMethod.reverse_auction: ("竞价", "Reverse auction"),
     ProcurementMethod.framework_agreement: ("框架协议采购", "Framework agreement"),
     ProcurementMethod.other: ("其他", "Other"),
 }

@@ -55,7 +55,7 @@ async def people(app: Litestar) -> People:
             role=role,
             region_code="370100",
         )
-    for role in ("tenant_admin", "tenant_staff"):
+    for role in ("tenant_admin", "tenant_staff", "purchaser"):
         for tenant in (own, suspended):
             person = await new_account(AccountKind.tenant_staff, tenant)
             await grant_role(
@@ -128,6 +128,14 @@ TABLE: dict[tuple[str, str, str], tuple[bool, bool, bool]] = {
     ("applicant", "tenant", "read"): (False, False, False),
     ("tenant_operator", "operating_unit", "confirm"): (True, False, False),
     ("tenant_operator", "staff", "manage"): (False, False, False),
+    ("tenant_admin", "purchaser", "manage"): (True, False, False),
+    ("tenant_staff", "purchaser", "manage"): (False, False, False),
+    ("tenant_staff", "approval:project_registration", "decide"): (True, False, False),
+    ("tenant_staff", "project", "register"): (False, False, False),
+    ("hq_reviewer", "approval:project_registration", "decide"): (False, False, False),
+    ("purchaser", "project", "register"): (True, False, False),
+    ("purchaser", "project", "read"): (False, False, False),
+    ("purchaser", "approval:project_registration", "decide"): (False, False, False),
 }
 
 # Under suspension the tenant's staff and new supplier actions are denied; reading is not.
@@ -135,6 +143,8 @@ SUSPENDED: dict[tuple[str, str, str], bool] = {
     ("tenant_admin", "staff", "manage"): False,
     ("tenant_admin", "announcement", "publish"): False,
     ("tenant_staff", "announcement", "manage"): False,
+    ("purchaser", "project", "register"): False,
+    ("tenant_staff", "approval:project_registration", "decide"): False,
     ("tenant_admin", "branding", "manage"): False,
     ("supplier", "participation", "create"): False,
     ("regulator", "tenant", "read"): True,

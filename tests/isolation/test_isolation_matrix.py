@@ -17,6 +17,7 @@ from tests.isolation.matrix import MATRIX as KERNEL_CASES
 from tests.isolation.matrix import CrossTenant, World
 from tests.isolation.page_cases import PAGE_CASES
 from tests.isolation.portal_cases import PORTAL_CASES
+from tests.isolation.project_cases import PROJECT_CASES
 
 MATRIX = {
     **KERNEL_CASES,
@@ -25,6 +26,7 @@ MATRIX = {
     **EXPERT_CASES,
     **DOMAIN_CASES,
     **PAGE_CASES,
+    **PROJECT_CASES,
 }
 
 

@@ -17,6 +17,7 @@ _ROLES = {
     "hq_auditor": ("审计员", "Auditor"),
     "tenant_admin": ("分平台管理员", "Sub-platform administrator"),
     "tenant_staff": ("分平台工作人员", "Sub-platform staff"),
+    "purchaser": ("采购人", "Purchaser"),
     "tenant_operator": ("分平台运营机构（待确认运营主体）", "Operator (unit not yet confirmed)"),
     "supplier": ("供应商", "Supplier"),
     "agency": ("代理机构", "Agency"),
@@ -50,6 +51,7 @@ _APPROVAL_TYPES = {
     "plugin": ("插件申请", "Plugin request"),
     "subject_registration": ("主体注册审核", "Library registration review"),
     "data_download": ("数据下载申请", "Data download request"),
+    "project_registration": ("项目登记", "Project registration"),
 }
 _APPROVAL_STATES = {
     "submitted": ("待审核", "Submitted"),
@@ -113,6 +115,18 @@ _SUBJECT_FIELDS = {
     "credit_code": ("统一社会信用代码", "Credit code"),
 }
 _AVAILABILITY = {"available": ("可抽取", "Available"), "unavailable": ("暂停抽取", "Unavailable")}
+_TRACKS = {
+    "tender": ("招标投标", "Tender"),
+    "government": ("政府采购", "Government procurement"),
+    "enterprise": ("企业非招标采购", "Enterprise purchasing"),
+}
+_PROJECT_STATES = {
+    "draft": ("填写中", "Draft"),
+    "submitted": ("待登记", "Submitted"),
+    "returned": ("退回补正", "Returned"),
+    "registered": ("已登记", "Registered"),
+    "rejected": ("不予登记", "Rejected"),
+}
 _CATEGORIES = {
     Category.goods: ("货物", "Goods"),
     Category.works: ("工程", "Works"),
@@ -148,6 +162,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **_group("subject_field", _SUBJECT_FIELDS),
     **_group("expert_title", TITLE_LABELS),
     **_group("availability", _AVAILABILITY),
+    **_group("track", _TRACKS),
+    **_group("project_state", _PROJECT_STATES),
 }
 if set(_ACCENTS) != set(PALETTE):
     raise ImportError(f"accents without a label: {set(_ACCENTS) ^ set(PALETTE)}")

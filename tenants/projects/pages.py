@@ -1,0 +1,481 @@
+"""Pages of purchaser units and project registration (采购人、项目登记), Chinese first.
+
+Controllers only turn forms into drafts and refusals into pages; the rules are in
+:mod:`tenants.projects.registration` and :mod:`tenants.projects.purchasers`.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, QueryParameter
+from litestar.response import Redirect, Template
+
+from core.approvals import service as approvals
+from core.approvals.forms import deficiencies_from
+from core.authz.authorizer import Authorizer
+from core.authz.guards import main_portal_only, requires, requires_active, signed_in, sub_site_only
+from core.authz.model import tenant_domain
+from core.errors import DomainError
+from core.flash import flash
+from core.forms import Form, Multipart, invalid_input
+from core.identity.principal import Principal
+from core.identity.routes import context_of
+from core.navigation import NavEntry, register_nav
+from core.openapi import PathId
+from core.tenancy.registry import TenantRef
+from core.tenancy.site import Site
+from tenants.announcements.tables import Category
+from tenants.materials import GENERAL
+from tenants.projects import purchasers, reading, registration
+from tenants.projects.methods import METHODS
+from tenants.projects.tables import Track
+from themes.i18n import locale_of, translate
+
+PURCHASER_FIELDS = {
+    "credit_code": "purchaser.credit_code",
+    "name": "purchaser.name",
+    "region_code": "purchaser.region",
+    "username": "purchaser.username",
+    "display_name": "purchaser.display_name",
+    "password": "purchaser.password",
+}
+PROJECT_FIELDS = {
+    "title": "project.title",
+    "track": "project.track",
+    "method": "project.method",
+    "category": "project.category",
+    "budget_fen": "project.budget",
+    "lots": "project.lots",
+}
+Item = Annotated[str, PathParameter(max_length=40)]  # a checklist item's code
+YUAN = re.compile(r"^\d{1,13}(\.\d{1,2})?$")  # 元, at most two decimals (分)
+
+
+class PurchaserForm(msgspec.Struct):
+    credit_code: str = ""
+    name: str = ""
+    region_code: str = ""
+
+
+class MemberForm(msgspec.Struct):
+    username: str = ""
+    display_name: str = ""
+    password: str = ""
+
+
+class ProjectForm(msgspec.Struct):
+    title: str = ""
+    track: str = ""
+    method: str = ""
+    category: str = ""
+    budget: str = ""  # 元
+    lots: str = ""  # one section per line
+
+    def draft(self, locale: str) -> registration.ProjectDraft:
+        budget = self.budget.replace(",", "").strip()
+        if not YUAN.fullmatch(budget):
+            field = translate("project.budget", locale)
+            raise DomainError(translate("form.invalid", locale, field=field))
+        values = {
+            "title": self.title.strip(),
+            "track": self.track,
+            "method": self.method,
+            "category": self.category,
+            "budget_fen": int(Decimal(budget) * 100),
+            "lots": [line.strip() for line in self.lots.splitlines() if line.strip()],
+        }
+        try:
+            return msgspec.convert(values, registration.ProjectDraft)
+        except msgspec.ValidationError as exc:
+            raise DomainError(invalid_input(exc, PROJECT_FIELDS, locale)) from None
+
+
+class DecisionForm(msgspec.Struct):
+    decision: str = ""
+    note: str = ""
+
+
+class PurchaserPages(Controller):
+    """采购人管理: the tenant admin's units and the accounts acting for them."""
+
+    path = "/console/purchasers"
+    include_in_schema = False
+    guards = [sub_site_only, requires("purchaser", "manage")]  # noqa: RUF012
+
+    async def _page(
+        self, site: Site, tenant: TenantRef, error: str | None = None, status_code: int = 200
+    ) -> Template:
+        return Template(
+            "console/purchasers.html",
+            status_code=status_code,
+            context={
+                "site": site,
+                "units": await purchasers.purchaser_list(tenant),
+                "error": error,
+            },
+        )
+
+    def _back(self, site: Site) -> Redirect:
+        return Redirect(f"{site.root_path}/console/purchasers", status_code=303)
+
+    @get("/")
+    async def show(
+        self, site: NamedDependency[Site], tenant: NamedDependency[TenantRef]
+    ) -> Template:
+        return await self._page(site, tenant)
+
+    @post("/", status_code=303)
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        data: Annotated[PurchaserForm, Form],
+    ) -> Redirect | Template:
+        locale = locale_of(request)
+        try:
+            draft = msgspec.convert(msgspec.structs.asdict(data), purchasers.PurchaserDraft)
+            await purchasers.create_purchaser(
+                request.app.state.authorizer, signed_in(request), tenant, draft, context_of(request)
+            )
+        except msgspec.ValidationError as exc:
+            return await self._page(site, tenant, invalid_input(exc, PURCHASER_FIELDS, locale), 400)
+        except DomainError as exc:
+            return await self._page(site, tenant, exc.message, exc.status_code)
+        return flash(self._back(site), "flash.saved")
+
+    @post("/{purchaser_id:int}/members", status_code=303)
+    async def add_member(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        purchaser_id: PathId,
+        data: Annotated[MemberForm, Form],
+    ) -> Redirect | Template:
+        locale = locale_of(request)
+        try:
+            draft = msgspec.convert(msgspec.structs.asdict(data), purchasers.MemberDraft)
+            await purchasers.add_member(
+                request.app.state.authorizer,
+                signed_in(request),
+                site,
+                tenant,
+                purchaser_id,
+                draft,
+                context_of(request),
+            )
+        except msgspec.ValidationError as exc:
+            return await self._page(site, tenant, invalid_input(exc, PURCHASER_FIELDS, locale), 400)
+        except DomainError as exc:
+            return await self._page(site, tenant, exc.message, exc.status_code)
+        return flash(self._back(site), "flash.saved")
+
+
+class ProjectPages(Controller):
+    """项目登记: a purchaser's registrations and the staff's review of them. Who sees which
+    project is the service's rule (own unit, or every one for the sub-platform's staff)."""
+
+    path = "/console/projects"
+    include_in_schema = False
+    guards = [sub_site_only, requires_active]  # noqa: RUF012
+
+    def _to(self, site: Site, project_id: int) -> Redirect:
+        return Redirect(f"{site.root_path}/console/projects/{project_id}", status_code=303)
+
+    @get("/")
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        overdue: Annotated[bool, QueryParameter()] = False,
+    ) -> Template:
+        authorizer, principal = request.app.state.authorizer, signed_in(request)
+        rows = await reading.project_list(authorizer, principal, tenant, overdue_only=overdue)
+        return Template(
+            "console/projects.html",
+            context={
+                "site": site,
+                "rows": rows,
+                "overdue": overdue,
+                "may_register": await purchasers.unit_of(principal, tenant) is not None,
+                "staff": await reading.may_read_all(authorizer, principal, tenant),
+            },
+        )
+
+    async def _form(
+        self, site: Site, values: ProjectForm, error: str | None = None, status_code: int = 200
+    ) -> Template:
+        return Template(
+            "console/project_new.html",
+            status_code=status_code,
+            context={
+                "site": site,
+                "values": values,
+                "error": error,
+                "tracks": list(Track),
+                "methods": METHODS,
+                "categories": list(Category),
+            },
+        )
+
+    @get("/new")
+    async def new(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+    ) -> Template:
+        await registration.registrant(request.app.state.authorizer, signed_in(request), tenant)
+        return await self._form(site, ProjectForm(track=Track.tender.value))
+
+    @post("/", status_code=303)
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        data: Annotated[ProjectForm, Form],
+    ) -> Redirect | Template:
+        try:
+            project_id = await registration.create_project(
+                request.app.state.authorizer,
+                signed_in(request),
+                tenant,
+                data.draft(locale_of(request)),
+                context_of(request),
+            )
+        except DomainError as exc:
+            if exc.status_code in (403, 404):
+                raise
+            return await self._form(site, data, exc.message, exc.status_code)
+        return flash(self._to(site, project_id), "flash.saved")
+
+    @get("/{project_id:int}")
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        project_id: PathId,
+    ) -> Template:
+        return await _project_page(request, site, tenant, project_id)
+
+    @post("/{project_id:int}/materials/{item:str}", status_code=303)
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        project_id: PathId,
+        item: Item,
+        data: Annotated[dict[str, UploadFile], Multipart],
+    ) -> Redirect | Template:
+        upload = data.get("file")
+        try:
+            if not isinstance(upload, UploadFile):
+                raise DomainError("请选择文件 / choose a file", detail={"field": "file"})
+            await registration.upload_material(
+                request.app.state.authorizer,
+                signed_in(request),
+                request.app.state.object_storage,
+                tenant,
+                project_id,
+                item,
+                upload.filename,
+                await upload.read(),
+                context_of(request),
+            )
+        except DomainError as exc:
+            if exc.status_code in (403, 404):
+                raise
+            return await _project_page(request, site, tenant, project_id, exc.message, 400)
+        return flash(self._to(site, project_id), "flash.uploaded")
+
+    @get("/{project_id:int}/materials/{item:str}")
+    async def material(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantRef],
+        project_id: PathId,
+        item: Item,
+    ) -> Response[bytes]:
+        filename, media_type, data = await reading.material_file(
+            request.app.state.authorizer,
+            signed_in(request),
+            request.app.state.object_storage,
+            tenant,
+            project_id,
+            item,
+        )
+        quoted = urlencode({"": filename})[1:]
+        headers = {
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quoted}",
+        }
+        return Response(data, media_type=media_type, headers=headers)
+
+    @post("/{project_id:int}/submission", status_code=303)
+    async def submit(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        project_id: PathId,
+    ) -> Redirect | Template:
+        try:
+            await registration.submit_project(
+                request.app.state.authorizer,
+                signed_in(request),
+                tenant,
+                project_id,
+                context_of(request),
+            )
+        except DomainError as exc:
+            if exc.status_code in (403, 404):
+                raise
+            return await _project_page(request, site, tenant, project_id, exc.message, 400)
+        return flash(self._to(site, project_id), "flash.submitted")
+
+    @post("/{project_id:int}/acceptance", status_code=303)
+    async def accept(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        project_id: PathId,
+    ) -> Redirect | Template:
+        try:
+            await registration.accept(
+                request.app.state.authorizer,
+                signed_in(request),
+                tenant,
+                project_id,
+                context_of(request),
+            )
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            return await _project_page(
+                request, site, tenant, project_id, exc.message, exc.status_code
+            )
+        return flash(self._to(site, project_id), "flash.accepted")
+
+    @post("/{project_id:int}/decision", status_code=303)
+    async def decide(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        project_id: PathId,
+        data: Annotated[dict[str, Any], Form],
+    ) -> Redirect | Template:
+        authorizer, principal = request.app.state.authorizer, signed_in(request)
+        try:
+            form = msgspec.convert(data, DecisionForm, strict=False)  # the rest: problems
+            decision = approvals.Decision(form.decision)
+            project = await reading.project_detail(authorizer, principal, tenant, project_id)
+            items = [m.item for m in project.materials] + [GENERAL]
+            await registration.decide(
+                authorizer,
+                principal,
+                tenant,
+                project_id,
+                decision,
+                deficiencies=deficiencies_from(data, items),
+                note=form.note,
+                context=context_of(request),
+            )
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            return await _project_page(
+                request, site, tenant, project_id, exc.message, exc.status_code
+            )
+        except (ValueError, msgspec.ValidationError):
+            error = translate("review.choose", locale_of(request))
+            return await _project_page(request, site, tenant, project_id, error, 400)
+        return flash(self._to(site, project_id), "flash.decided")
+
+
+async def _project_page(
+    request: Request[Any, Any, Any],
+    site: Site,
+    tenant: TenantRef,
+    project_id: int,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    authorizer, principal = request.app.state.authorizer, signed_in(request)
+    project = await reading.project_detail(authorizer, principal, tenant, project_id)
+    history = await approvals.history(project.request_id) if project.request_id else []
+    return Template(
+        "console/project.html",
+        status_code=status_code,
+        context={
+            "site": site,
+            "project": project,
+            "history": history,
+            "titles": {m.item: m.title for m in project.materials},
+            "own": project.purchaser_id == await purchasers.unit_of(principal, tenant),
+            "reviewer": await authorizer.allowed(
+                principal.casbin_subject,
+                tenant_domain(tenant.id),
+                f"approval:{registration.REGISTRATION_TYPE}",
+                "decide",
+            ),
+            "editable": project.state in registration.EDITABLE,
+            "error": error,
+        },
+    )
+
+
+class OverduePages(Controller):
+    """Head office's list of registrations past their due time, on every sub-platform."""
+
+    path = "/admin/projects/overdue"
+    include_in_schema = False
+    guards = [main_portal_only, requires("tenant", "read")]  # noqa: RUF012
+
+    @get("/")
+    async def overdue(self, site: NamedDependency[Site]) -> Template:
+        return Template(
+            "admin/projects_overdue.html",
+            context={"site": site, "rows": await reading.overdue_everywhere()},
+        )
+
+
+async def _may_open_projects(authorizer: Authorizer, principal: Principal, site: Site) -> bool:
+    if site.tenant is None:
+        return False
+    dom = tenant_domain(site.tenant.id)
+    return await authorizer.allowed(
+        principal.casbin_subject, dom, "project", "read"
+    ) or await authorizer.allowed(principal.casbin_subject, dom, "project", "register")
+
+
+register_nav(
+    NavEntry(
+        "nav.console.projects",
+        "/console/projects",
+        "project",
+        "read",
+        "tenant",
+        5,
+        check=_may_open_projects,
+    )
+)
+register_nav(
+    NavEntry("nav.console.purchasers", "/console/purchasers", "purchaser", "manage", "tenant", 25)
+)
+register_nav(NavEntry("nav.admin.overdue", "/admin/projects/overdue", "tenant", "read", "hq", 35))

@@ -1,0 +1,15 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from tenants.projects.tables import Lot, Project, ProjectMaterial, Purchaser, PurchaserMember
+
+HERE = Path(__file__).parent
+
+APP_CONFIG = AppConfig(
+    app_name="projects",
+    migrations_folder_path=str(HERE / "piccolo_migrations"),
+    table_classes=[Purchaser, PurchaserMember, Project, Lot, ProjectMaterial],
+    migration_dependencies=["core.tenancy.piccolo_app", "core.identity.piccolo_app"],
+    commands=[],
+)

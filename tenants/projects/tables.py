@@ -1,0 +1,97 @@
+"""Purchasers (采购人) of a sub-platform and the projects they register (项目登记).
+
+Every row carries its tenant. A project's code nests as the national data specification has it:
+project → tender project → section (标段), each a further three digits.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from piccolo.columns import BigInt, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from core.identity.tables import Account
+from core.tenancy.tables import Tenant
+
+
+class Purchaser(Table, tablename="purchaser"):
+    """A purchaser unit (采购人) of one sub-platform, identified by its credit code."""
+
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    # "<tenant id>:<credit code>": one unit per code and tenant, race-safe on every engine
+    # (Piccolo's composite Unique does not work on SQLite).
+    tenant_code = Varchar(length=40, unique=True)
+    credit_code = Varchar(length=18)
+    name = Varchar(length=200)
+    region_code = Varchar(length=6)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class PurchaserMember(Table, tablename="purchaser_member"):
+    """A staff account acting for a purchaser unit; an account acts for one unit only."""
+
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    purchaser = ForeignKey(references=Purchaser, on_delete=OnDelete.cascade, index=True)
+    account = ForeignKey(references=Account, on_delete=OnDelete.cascade, unique=True)
+
+
+class Track(StrEnum):
+    tender = "tender"  # 招标投标
+    government = "government"  # 政府采购
+    enterprise = "enterprise"  # 企业非招标采购
+
+
+class ProjectState(StrEnum):
+    draft = "draft"  # 填写中
+    submitted = "submitted"  # 已提交，待登记
+    returned = "returned"  # 退回补正
+    registered = "registered"  # 已登记
+    rejected = "rejected"  # 不予登记
+
+
+class Project(Table, tablename="project"):
+    """A procurement project (采购项目) as its purchaser registers it."""
+
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    purchaser = ForeignKey(references=Purchaser, on_delete=OnDelete.restrict, index=True)
+    code = Varchar(length=30, null=True, default=None, unique=True)  # given when submitted
+    title = Varchar(length=200)
+    track = Varchar(length=20, choices=Track)
+    method = Varchar(length=40)
+    category = Varchar(length=20)
+    budget_fen = BigInt()  # 预算, in fen: money is never a float
+    state = Varchar(length=20, choices=ProjectState, default=ProjectState.draft.value, index=True)
+    created_by = ForeignKey(references=Account, on_delete=OnDelete.restrict)
+    created_at = Timestamptz(default=TimestamptzNow())
+    # The registration clock: from the moment the materials were complete (submitted or
+    # resubmitted) to the end of the second working day after it (service standard 6.2.4).
+    complete_at = Timestamptz(null=True, default=None)
+    due_at = Timestamptz(null=True, default=None, index=True)
+    service_owner = ForeignKey(references=Account, null=True, default=None)  # 受理人
+    registered_at = Timestamptz(null=True, default=None)
+    request_id = Integer(null=True, default=None)  # the approval request of its registration
+
+
+class Lot(Table, tablename="lot"):
+    """A section (标段) of a project; its code is the project's and three digits."""
+
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    project = ForeignKey(references=Project, on_delete=OnDelete.cascade, index=True)
+    number = Integer()
+    title = Varchar(length=200)
+    budget_fen = BigInt(null=True, default=None)
+
+
+class ProjectMaterial(Table, tablename="project_material"):
+    """One checklist item's file of a project's registration, in object storage."""
+
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    project = ForeignKey(references=Project, on_delete=OnDelete.cascade, index=True)
+    item = Varchar(length=40)
+    filename = Varchar(length=200)
+    content_type = Varchar(length=100)
+    size = Integer()
+    object_key = Text()
+    uploaded_at = Timestamptz(default=TimestamptzNow())

@@ -1,0 +1,109 @@
+"""Isolation cases of purchaser units and project registration (issue 13): A's units and
+projects are "not found" on B, for B's own admin and B's purchasers alike."""
+
+from __future__ import annotations
+
+from core.identity.tables import Account
+from tests.conftest import unique_slug
+from tests.isolation.matrix import CrossTenant, World, _absent_on_sub_sites, tenant_admin_of
+from tests.projects.helpers import PDF, TENDER, purchaser_of, submitted_project
+
+MISSING = 2_000_000_000  # a project id nobody has
+
+
+async def _projects_of_a_not_found_on_b(world: World) -> None:
+    """Every project route answers B's admin and B's purchaser for A's project exactly as for
+    a project that does not exist (404, or 403 where the person may not do it at all), and
+    nothing of A shows on B's lists."""
+    _, admin_a = await tenant_admin_of(world, world.tenant_a)
+    _, admin_b = await tenant_admin_of(world, world.tenant_b)
+    buyer_a = await purchaser_of(world.app, admin_a, world.tenant_a.slug)
+    buyer_b = await purchaser_of(world.app, admin_b, world.tenant_b.slug)
+    try:
+        project_id = await submitted_project(buyer_a)
+        pdf = {"file": ("approval.pdf", PDF, "application/pdf")}
+        for client in (admin_b, buyer_b.client):
+            for method, path, body in (
+                ("GET", "/console/projects/{}", None),
+                ("GET", "/console/projects/{}/materials/approval", None),
+                ("POST", "/console/projects/{}/submission", None),
+                ("POST", "/console/projects/{}/acceptance", None),
+                ("POST", "/console/projects/{}/decision", {"decision": "approve"}),
+            ):
+                answer = await client.request(method, path.format(project_id), data=body)
+                missing = await client.request(method, path.format(MISSING), data=body)
+                assert answer.status_code == missing.status_code, (path, answer.text)
+                assert answer.status_code in (403, 404), (path, answer.status_code)
+                world.assert_nothing_of(world.tenant_a, answer)
+            listed = await client.get("/console/projects/")
+            assert listed.status_code == 200 and buyer_a.name not in listed.text
+            world.assert_nothing_of(world.tenant_a, listed)
+        stolen = await buyer_b.client.post(
+            f"/console/projects/{project_id}/materials/approval", files=pdf
+        )
+        assert stolen.status_code == 404
+        # B's purchaser registers on B only: the new project is B's, not A's.
+        own = await buyer_b.client.get("/console/projects/new")
+        assert own.status_code == 200
+        made = await buyer_b.client.post("/console/projects", data=TENDER)
+        assert made.status_code == 303
+        assert buyer_b.name in (await admin_b.get("/console/projects/")).text
+        assert buyer_b.name not in (await admin_a.get("/console/projects/")).text
+        # A's purchaser account does not act on B.
+        assert (await buyer_a.client.get(f"/console/projects/{project_id}")).status_code == 200
+    finally:
+        for client in (admin_a, admin_b, buyer_a.client, buyer_b.client):
+            await client.aclose()
+
+
+async def _purchasers_of_a_not_on_b(world: World) -> None:
+    """B's admin neither sees A's units nor opens accounts for them."""
+    _, admin_a = await tenant_admin_of(world, world.tenant_a)
+    _, admin_b = await tenant_admin_of(world, world.tenant_b)
+    buyer_a = await purchaser_of(world.app, admin_a, world.tenant_a.slug)
+    try:
+        page_b = await admin_b.get("/console/purchasers/")
+        assert page_b.status_code == 200 and buyer_a.name not in page_b.text
+        world.assert_nothing_of(world.tenant_a, page_b)
+        intruder = unique_slug("intruder")
+        refused = await admin_b.post(
+            f"/console/purchasers/{buyer_a.unit_id}/members",
+            data={"username": intruder, "display_name": "乙", "password": "Xx-123456"},
+        )
+        assert refused.status_code == 404
+        world.assert_nothing_of(world.tenant_a, refused)
+        assert not await Account.exists().where(Account.username == intruder)
+    finally:
+        for client in (admin_a, admin_b, buyer_a.client):
+            await client.aclose()
+
+
+PROJECT_CASES = {
+    ("GET", "/console/purchasers"): CrossTenant(_purchasers_of_a_not_on_b),
+    ("POST", "/console/purchasers"): CrossTenant(_purchasers_of_a_not_on_b),
+    ("POST", "/console/purchasers/{purchaser_id:int}/members"): CrossTenant(
+        _purchasers_of_a_not_on_b
+    ),
+    ("GET", "/console/projects"): CrossTenant(_projects_of_a_not_found_on_b),
+    ("GET", "/console/projects/new"): CrossTenant(_projects_of_a_not_found_on_b),
+    ("POST", "/console/projects"): CrossTenant(_projects_of_a_not_found_on_b),
+    ("GET", "/console/projects/{project_id:int}"): CrossTenant(_projects_of_a_not_found_on_b),
+    ("GET", "/console/projects/{project_id:int}/materials/{item:str}"): CrossTenant(
+        _projects_of_a_not_found_on_b
+    ),
+    ("POST", "/console/projects/{project_id:int}/materials/{item:str}"): CrossTenant(
+        _projects_of_a_not_found_on_b
+    ),
+    ("POST", "/console/projects/{project_id:int}/submission"): CrossTenant(
+        _projects_of_a_not_found_on_b
+    ),
+    ("POST", "/console/projects/{project_id:int}/acceptance"): CrossTenant(
+        _projects_of_a_not_found_on_b
+    ),
+    ("POST", "/console/projects/{project_id:int}/decision"): CrossTenant(
+        _projects_of_a_not_found_on_b
+    ),
+    ("GET", "/admin/projects/overdue"): CrossTenant(
+        _absent_on_sub_sites("GET", "/admin/projects/overdue")
+    ),
+}

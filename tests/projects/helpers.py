@@ -1,0 +1,81 @@
+"""A purchaser unit with a signed-in staff account, and a project ready to submit: made
+through the console's pages, as a tenant admin and a purchaser would."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+import httpx
+from litestar import Litestar
+
+from tests.conftest import BASE_DOMAIN, PASSWORD, client_for, sign_in, unique_slug
+from tests.libraries.helpers import credit_code
+
+PDF = b"%PDF-1.4\n% a registration material\n"
+NEW_PASSWORD = "Purchaser-Pass-7"
+TENDER = {
+    "title": "市民服务中心空调设备采购",
+    "track": "tender",
+    "method": "open_tender",
+    "category": "goods",
+    "budget": "1,250,000.50",
+    "lots": "空调主机\n安装调试",
+}
+TENDER_ITEMS = ("approval", "requirements", "documents")  # the required ones
+
+
+@dataclass
+class Purchaser:
+    unit_id: int
+    name: str
+    username: str
+    client: httpx.AsyncClient  # signed in, first password replaced
+
+
+async def purchaser_of(app: Litestar, admin: httpx.AsyncClient, slug: str) -> Purchaser:
+    """A new unit made by ``admin`` (a tenant admin's client) with one staff account."""
+    name = f"市第{uuid.uuid4().hex[:6]}中学"
+    made = await admin.post(
+        "/console/purchasers",
+        data={"name": name, "credit_code": credit_code(), "region_code": "370102"},
+    )
+    assert made.status_code == 303, made.text
+    page = (await admin.get("/console/purchasers")).text
+    unit_id = int(re.findall(r"/console/purchasers/(\d+)/members", page)[-1])
+    username = unique_slug("buyer")
+    opened = await admin.post(
+        f"/console/purchasers/{unit_id}/members",
+        data={"username": username, "display_name": "张采购", "password": PASSWORD},
+    )
+    assert opened.status_code == 303, opened.text
+    client = client_for(app, f"{slug}.{BASE_DOMAIN}")
+    assert (await sign_in(client, username)).status_code == 200
+    changed = await client.post(
+        "/api/auth/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    )
+    assert changed.status_code == 204, changed.text
+    return Purchaser(unit_id, name, username, client)
+
+
+async def draft_project(purchaser: Purchaser, **changes: str) -> int:
+    created = await purchaser.client.post("/console/projects", data={**TENDER, **changes})
+    assert created.status_code == 303, created.text
+    return int(created.headers["location"].rsplit("/", 1)[-1])
+
+
+async def upload(purchaser: Purchaser, project_id: int, item: str) -> httpx.Response:
+    files = {"file": (f"{item}.pdf", PDF, "application/pdf")}
+    return await purchaser.client.post(
+        f"/console/projects/{project_id}/materials/{item}", files=files
+    )
+
+
+async def submitted_project(purchaser: Purchaser) -> int:
+    project_id = await draft_project(purchaser)
+    for item in TENDER_ITEMS:
+        assert (await upload(purchaser, project_id, item)).status_code == 303
+    sent = await purchaser.client.post(f"/console/projects/{project_id}/submission")
+    assert sent.status_code == 303, sent.text
+    return project_id
