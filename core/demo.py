@@ -17,6 +17,7 @@ from core.demo_people import (
     seed_pending_registration,
     seed_tenant_staff,
 )
+from core.demo_projects import seed_purchaser
 from core.identity.accounts import create_account
 from core.identity.principal import Principal
 from core.identity.tables import Account, AccountKind
@@ -81,7 +82,7 @@ async def seed_demo(authorizer: Authorizer, storage: ObjectStorage) -> list[str]
         tenant_groups.append(
             (
                 f"{tenant.name}: {tenant_url(settings, tenant)}",
-                await _seed_tenant(authorizer, hq_admin, tenant, password),
+                await _seed_tenant(authorizer, hq_admin, tenant, password, storage),
             )
         )
     librarian, suppliers = await seed_libraries(authorizer, hq_admin, password)
@@ -96,9 +97,13 @@ async def seed_demo(authorizer: Authorizer, storage: ObjectStorage) -> list[str]
 
 
 async def _seed_tenant(
-    authorizer: Authorizer, hq_admin: Principal, tenant: TenantRef, password: str
+    authorizer: Authorizer,
+    hq_admin: Principal,
+    tenant: TenantRef,
+    password: str,
+    storage: ObjectStorage,
 ) -> list[str]:
-    """The tenant's administrator, its portal and its staff, once."""
+    """The tenant's administrator, its portal, its staff and a purchaser, once."""
     username = f"{tenant.slug}-admin"
     if await Account.exists().where(Account.username == username):
         return []
@@ -115,7 +120,8 @@ async def _seed_tenant(
     admin_principal = Principal(account_id, username, AccountKind.tenant_staff, tenant.id)
     await seed_portal(authorizer, admin_principal, tenant)
     staff = await seed_tenant_staff(authorizer, admin_principal, tenant, password)
-    return [f"分平台管理员: {username} / {password}", *staff]
+    buyer = await seed_purchaser(authorizer, admin_principal, tenant, password, storage)
+    return [f"分平台管理员: {username} / {password}", *staff, *buyer]
 
 
 async def seed_portal(authorizer: Authorizer, staff: Principal, tenant: TenantRef) -> None:

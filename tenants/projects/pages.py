@@ -32,12 +32,13 @@ from core.navigation import NavEntry, register_nav
 from core.openapi import PathId
 from core.tenancy.registry import TenantRef
 from core.tenancy.site import Site
+from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from tenants.announcements.tables import Category
 from tenants.materials import GENERAL
 from tenants.projects import purchasers, reading, registration
 from tenants.projects.methods import METHODS
-from tenants.projects.tables import Track
-from themes.i18n import locale_of, translate
+from tenants.projects.tables import ProjectState, Track
+from themes.i18n import local, locale_of, translate
 
 PURCHASER_FIELDS = {
     "credit_code": "purchaser.credit_code",
@@ -464,6 +465,60 @@ async def _may_open_projects(authorizer: Authorizer, principal: Principal, site:
     ) or await authorizer.allowed(principal.casbin_subject, dom, "project", "register")
 
 
+async def _registrations_waiting(ctx: WorkbenchContext) -> list[WorkItem]:
+    """For the sub-platform's staff: registrations to decide, the oldest due first."""
+    assert ctx.site.tenant is not None
+    rows = await reading.project_list(
+        ctx.authorizer, ctx.principal, ctx.site.tenant, state=ProjectState.submitted
+    )
+    return [
+        WorkItem(
+            text=f"{p.title}（{p.purchaser_name}）",
+            href=f"/console/projects/{p.id}",
+            note=translate("project.overdue" if p.overdue else "project.due_note", ctx.locale)
+            + (f" {local(p.due_at)}" if p.due_at else ""),
+        )
+        for p in sorted(rows, key=lambda p: p.due_at or p.created_at)
+    ]
+
+
+async def _my_open_projects(ctx: WorkbenchContext) -> list[WorkItem]:
+    """For a purchaser: its unit's registrations not yet decided."""
+    assert ctx.site.tenant is not None
+    rows = await reading.project_list(ctx.authorizer, ctx.principal, ctx.site.tenant)
+    return [
+        WorkItem(
+            text=p.title,
+            href=f"/console/projects/{p.id}",
+            note=translate(f"label.project_state.{p.state}", ctx.locale),
+        )
+        for p in rows
+        if p.state in registration.EDITABLE or p.state == ProjectState.submitted.value
+    ]
+
+
+register_section(
+    Section(
+        "workbench.registrations",
+        f"approval:{registration.REGISTRATION_TYPE}",
+        "decide",
+        _registrations_waiting,
+        link="/console/projects/",
+        where="tenant",
+        order=15,
+    )
+)
+register_section(
+    Section(
+        "workbench.my_projects",
+        "project",
+        "register",
+        _my_open_projects,
+        link="/console/projects/",
+        where="tenant",
+        order=16,
+    )
+)
 register_nav(
     NavEntry(
         "nav.console.projects",

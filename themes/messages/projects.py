@@ -77,4 +77,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Registrations not decided 2 working days after complete materials, oldest first.",
     ),
     "project.tenant": ("分平台", "Sub-platform"),
+    "project.due_note": ("办结时限", "Due"),
+    "workbench.registrations": ("待办理的项目登记", "Registrations to decide"),
+    "workbench.my_projects": ("本单位的项目登记", "My unit's registrations"),
 }

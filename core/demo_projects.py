@@ -1,0 +1,82 @@
+"""Demo purchasers and project registrations: on each sub-platform a purchaser unit with its
+staff account, and one registration waiting for the sub-platform's staff (项目登记), made
+through the services so the rules, the clock and the audit chain apply."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.authz.authorizer import Authorizer
+from core.demo_people import DEMO_PDF, SEEDING
+from core.identity.principal import Principal
+from core.identity.tables import Account, AccountKind
+from core.storage import ObjectStorage
+from core.tenancy.registry import TenantRef
+from core.tenancy.site import Site
+from tenants.announcements.tables import Category
+from tenants.announcements.tables import ProcurementMethod as Method
+from tenants.projects import purchasers, registration
+from tenants.projects.methods import checklist
+from tenants.projects.tables import Track
+from themes.i18n import in_locale
+
+# Per sub-platform: the unit's name and credit code.
+UNITS = {
+    "jinan": ("济南市第一中学", "123701004955700102"),
+    "qingdao": ("青岛市市立医院", "123702004274000387"),
+}
+
+
+async def seed_purchaser(
+    authorizer: Authorizer,
+    tenant_admin: Principal,
+    tenant: TenantRef,
+    password: str,
+    storage: ObjectStorage,
+) -> list[str]:
+    if tenant.slug not in UNITS:
+        return []
+    username = f"{tenant.slug}-buyer"
+    if await Account.exists().where(Account.username == username):
+        return []
+    name, code = UNITS[tenant.slug]
+    unit_id = await purchasers.create_purchaser(
+        authorizer,
+        tenant_admin,
+        tenant,
+        purchasers.PurchaserDraft(code, name, tenant.region_code or "370000"),
+        SEEDING,
+    )
+    draft = purchasers.MemberDraft(username, f"{name}采购经办人", password)
+    account_id = await purchasers.add_member(
+        authorizer, tenant_admin, Site(tenant), tenant, unit_id, draft, SEEDING
+    )
+    # Demo passwords are printed to be used: not a first password to replace.
+    await Account.update({Account.password_changed_at: dt.datetime.now(dt.UTC)}).where(
+        Account.id == account_id
+    )
+    buyer = Principal(account_id, username, AccountKind.tenant_staff, tenant.id)
+    project = registration.ProjectDraft(
+        title=f"{name}教学楼空调设备采购",
+        track=Track.tender,
+        method=Method.open_tender,
+        category=Category.goods,
+        budget_fen=186_000_000,
+        lots=["空调主机", "安装调试"],
+    )
+    project_id = await registration.create_project(authorizer, buyer, tenant, project, SEEDING)
+    for item in checklist(project.track, project.method):
+        if item.required:
+            await registration.upload_material(
+                authorizer,
+                buyer,
+                storage,
+                tenant,
+                project_id,
+                item.code,
+                f"{in_locale(item.title, 'zh-CN')}.pdf",
+                DEMO_PDF,
+                SEEDING,
+            )
+    await registration.submit_project(authorizer, buyer, tenant, project_id, SEEDING)
+    return [f"采购人经办人（{name}）: {username} / {password}"]
