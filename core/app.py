@@ -82,6 +82,7 @@ from tenants.console import BrandingPages, ConsolePages
 from tenants.domain_routes import CustomDomainApi, CustomDomainPages, tls_ask
 from tenants.pages import ApplicantPages, OperatorPages
 from tenants.projects.pages import OverduePages, ProjectPages, PurchaserPages
+from tenants.projects.routes import ProjectApi, PurchaserApi
 from tenants.routes import ApplicantApi, NoticeApi, OperatorApi, ReviewApi, SupervisionApi
 from themes import release, template_config
 from themes.cache import PORTAL_CACHE
@@ -250,6 +251,8 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 PurchaserPages,
                 ProjectPages,
                 OverduePages,
+                PurchaserApi,
+                ProjectApi,
                 RequestPages,
                 *(route for spec in CATALOGUE.values() for route in spec.routes),
                 download_object,

@@ -27,22 +27,22 @@ class MethodRules:
 TRACK_ITEMS: dict[Track, tuple[ChecklistItem, ...]] = {
     Track.tender: (
         ChecklistItem("approval", "项目审批、核准或备案文件 / project approval or filing"),
-        ChecklistItem("requirements", "招标需求（技术及商务要求）/ requirements"),
-        ChecklistItem("documents", "招标文件（草案）/ draft tender documents"),
+        ChecklistItem("requirements", "招标需求（技术及商务要求） / requirements"),
+        ChecklistItem("documents", "招标文件（草案） / draft tender documents"),
     ),
     Track.government: (
-        ChecklistItem("plan", "政府采购实施计划（预算批复）/ procurement plan and budget"),
-        ChecklistItem("requirements", "采购需求（技术及商务要求）/ requirements"),
-        ChecklistItem("documents", "采购文件（草案）/ draft procurement documents"),
+        ChecklistItem("plan", "政府采购实施计划（预算批复） / procurement plan and budget"),
+        ChecklistItem("requirements", "采购需求（技术及商务要求） / requirements"),
+        ChecklistItem("documents", "采购文件（草案） / draft procurement documents"),
     ),
     Track.enterprise: (
         ChecklistItem("decision", "企业采购决策文件 / the enterprise's purchase decision"),
-        ChecklistItem("requirements", "采购需求（技术及商务要求）/ requirements"),
+        ChecklistItem("requirements", "采购需求（技术及商务要求） / requirements"),
     ),
 }
 # Every track: the agency's mandate when one is entrusted, and anything else asked for.
 COMMON_ITEMS = (
-    ChecklistItem("entrustment", "委托代理协议（委托代理机构的）/ agency mandate", required=False),
+    ChecklistItem("entrustment", "委托代理协议（委托代理机构的） / agency mandate", required=False),
     ChecklistItem("other", "其他要求提供的材料 / other materials asked for", required=False),
 )
 

@@ -7,6 +7,7 @@ Controllers only turn forms into drafts and refusals into pages; the rules are i
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -97,6 +98,11 @@ class ProjectForm(msgspec.Struct):
             return msgspec.convert(values, registration.ProjectDraft)
         except msgspec.ValidationError as exc:
             raise DomainError(invalid_input(exc, PROJECT_FIELDS, locale)) from None
+
+
+@dataclass
+class MaterialForm:
+    file: UploadFile | None = None  # absent: answered with the page, not a bare 400
 
 
 class DecisionForm(msgspec.Struct):
@@ -279,9 +285,9 @@ class ProjectPages(Controller):
         tenant: NamedDependency[TenantRef],
         project_id: PathId,
         item: Item,
-        data: Annotated[dict[str, UploadFile], Multipart],
+        data: Annotated[MaterialForm, Multipart],
     ) -> Redirect | Template:
-        upload = data.get("file")
+        upload = data.file
         try:
             if not isinstance(upload, UploadFile):
                 raise DomainError("请选择文件 / choose a file", detail={"field": "file"})

@@ -6,9 +6,17 @@ from __future__ import annotations
 from core.identity.tables import Account
 from tests.conftest import unique_slug
 from tests.isolation.matrix import CrossTenant, World, _absent_on_sub_sites, tenant_admin_of
+from tests.libraries.helpers import credit_code
 from tests.projects.helpers import PDF, TENDER, purchaser_of, submitted_project
 
 MISSING = 2_000_000_000  # a project id nobody has
+API_DRAFT = {
+    "title": "乙分平台的项目",
+    "track": "enterprise",
+    "method": "reverse_auction",
+    "category": "goods",
+    "budget_fen": 100_000,
+}
 
 
 async def _projects_of_a_not_found_on_b(world: World) -> None:
@@ -29,19 +37,30 @@ async def _projects_of_a_not_found_on_b(world: World) -> None:
                 ("POST", "/console/projects/{}/submission", None),
                 ("POST", "/console/projects/{}/acceptance", None),
                 ("POST", "/console/projects/{}/decision", {"decision": "approve"}),
+                ("GET", "/api/projects/{}", None),
+                ("POST", "/api/projects/{}/submission", None),
+                ("POST", "/api/projects/{}/acceptance", None),
+                ("POST", "/api/projects/{}/decision", {"decision": "approve"}),
             ):
-                answer = await client.request(method, path.format(project_id), data=body)
-                missing = await client.request(method, path.format(MISSING), data=body)
+                form = {"json": body} if path.startswith("/api/") else {"data": body}
+                answer = await client.request(method, path.format(project_id), **form)
+                missing = await client.request(method, path.format(MISSING), **form)
                 assert answer.status_code == missing.status_code, (path, answer.text)
                 assert answer.status_code in (403, 404), (path, answer.status_code)
                 world.assert_nothing_of(world.tenant_a, answer)
-            listed = await client.get("/console/projects/")
-            assert listed.status_code == 200 and buyer_a.name not in listed.text
-            world.assert_nothing_of(world.tenant_a, listed)
-        stolen = await buyer_b.client.post(
-            f"/console/projects/{project_id}/materials/approval", files=pdf
+            for listing in ("/console/projects/", "/api/projects"):
+                listed = await client.get(listing)
+                assert listed.status_code == 200 and buyer_a.name not in listed.text
+                world.assert_nothing_of(world.tenant_a, listed)
+        for upload in ("/console", "/api"):
+            stolen = await buyer_b.client.post(
+                f"{upload}/projects/{project_id}/materials/approval", files=pdf
+            )
+            assert stolen.status_code == 404, (upload, stolen.text)
+        api_made = await buyer_b.client.post(
+            "/api/projects", json={**API_DRAFT, "title": f"{buyer_b.name}的项目"}
         )
-        assert stolen.status_code == 404
+        assert api_made.status_code == 201
         # B's purchaser registers on B only: the new project is B's, not A's.
         own = await buyer_b.client.get("/console/projects/new")
         assert own.status_code == 200
@@ -62,9 +81,10 @@ async def _purchasers_of_a_not_on_b(world: World) -> None:
     _, admin_b = await tenant_admin_of(world, world.tenant_b)
     buyer_a = await purchaser_of(world.app, admin_a, world.tenant_a.slug)
     try:
-        page_b = await admin_b.get("/console/purchasers/")
-        assert page_b.status_code == 200 and buyer_a.name not in page_b.text
-        world.assert_nothing_of(world.tenant_a, page_b)
+        for listing in ("/console/purchasers/", "/api/purchasers"):
+            page_b = await admin_b.get(listing)
+            assert page_b.status_code == 200 and buyer_a.name not in page_b.text
+            world.assert_nothing_of(world.tenant_a, page_b)
         intruder = unique_slug("intruder")
         refused = await admin_b.post(
             f"/console/purchasers/{buyer_a.unit_id}/members",
@@ -72,6 +92,17 @@ async def _purchasers_of_a_not_on_b(world: World) -> None:
         )
         assert refused.status_code == 404
         world.assert_nothing_of(world.tenant_a, refused)
+        api_refused = await admin_b.post(
+            f"/api/purchasers/{buyer_a.unit_id}/members",
+            json={"username": intruder, "display_name": "乙", "password": "Xx-123456"},
+        )
+        assert api_refused.status_code == 404
+        made = await admin_b.post(
+            "/api/purchasers",
+            json={"credit_code": credit_code(), "name": "乙方单位", "region_code": "370102"},
+        )
+        assert made.status_code == 201
+        assert "乙方单位" not in (await admin_a.get("/api/purchasers")).text
         assert not await Account.exists().where(Account.username == intruder)
     finally:
         for client in (admin_a, admin_b, buyer_a.client):
@@ -103,6 +134,22 @@ PROJECT_CASES = {
     ("POST", "/console/projects/{project_id:int}/decision"): CrossTenant(
         _projects_of_a_not_found_on_b
     ),
+    ("GET", "/api/purchasers"): CrossTenant(_purchasers_of_a_not_on_b),
+    ("POST", "/api/purchasers"): CrossTenant(_purchasers_of_a_not_on_b),
+    ("POST", "/api/purchasers/{purchaser_id:int}/members"): CrossTenant(_purchasers_of_a_not_on_b),
+    ("GET", "/api/projects"): CrossTenant(_projects_of_a_not_found_on_b),
+    ("POST", "/api/projects"): CrossTenant(_projects_of_a_not_found_on_b),
+    ("GET", "/api/projects/{project_id:int}"): CrossTenant(_projects_of_a_not_found_on_b),
+    ("POST", "/api/projects/{project_id:int}/materials/{item:str}"): CrossTenant(
+        _projects_of_a_not_found_on_b
+    ),
+    ("POST", "/api/projects/{project_id:int}/submission"): CrossTenant(
+        _projects_of_a_not_found_on_b
+    ),
+    ("POST", "/api/projects/{project_id:int}/acceptance"): CrossTenant(
+        _projects_of_a_not_found_on_b
+    ),
+    ("POST", "/api/projects/{project_id:int}/decision"): CrossTenant(_projects_of_a_not_found_on_b),
     ("GET", "/admin/projects/overdue"): CrossTenant(
         _absent_on_sub_sites("GET", "/admin/projects/overdue")
     ),
