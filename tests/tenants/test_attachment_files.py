@@ -75,3 +75,102 @@ def test_an_encrypted_archive_is_refused() -> None:
     with pytest.raises(DomainError) as refused:
         check_attachment("附件.zip", bytes(data))
     assert "加密" in refused.value.message
+
+
+def with_bad_crc(data: bytes, content: bytes) -> bytes:
+    """The archive with one byte of a stored entry's content changed: its CRC no longer fits."""
+    spoiled = bytearray(data)
+    at = spoiled.index(content)
+    spoiled[at] ^= 0xFF
+    return bytes(spoiled)
+
+
+@pytest.mark.parametrize(
+    ("filename", "data"),
+    [
+        # [Content_Types].xml spelled in lower case: found, not a KeyError.
+        (
+            "招标文件.docx",
+            package(
+                {
+                    "[content_types].xml": WORD_TYPES.replace(
+                        "document.main+xml", "document.macroEnabled.main+xml"
+                    ),
+                    "word/document.xml": "<w:document/>",
+                }
+            ),
+        ),
+        # A bad CRC in [Content_Types].xml, and in an entry of a bundle.
+        (
+            "招标文件.docx",
+            with_bad_crc(
+                package(
+                    {"[Content_Types].xml": WORD_TYPES, "word/document.xml": "<w:document/>"},
+                    compression=zipfile.ZIP_STORED,
+                ),
+                WORD_TYPES.encode()[-40:],
+            ),
+        ),
+        (
+            "附件.zip",
+            with_bad_crc(
+                package({"a.pdf": PDF + b"tail-of-the-file"}, compression=zipfile.ZIP_STORED),
+                b"tail-of-the-file",
+            ),
+        ),
+    ],
+)
+def test_unreadable_packages_are_refused_not_a_server_error(filename: str, data: bytes) -> None:
+    with pytest.raises(DomainError) as refused:
+        check_attachment(filename, data)
+    assert "损坏" in refused.value.message or "宏" in refused.value.message
+
+
+def test_a_lower_case_content_types_part_is_read() -> None:
+    data = package({"[content_types].xml": WORD_TYPES, "word/document.xml": "<w:document/>"})
+    assert check_attachment("招标文件.docx", data) == DOCX
+
+
+def test_an_oversized_content_types_part_is_refused() -> None:
+    data = package(
+        {
+            "[Content_Types].xml": WORD_TYPES + " " * (1024 * 1024 + 1),
+            "word/document.xml": "<w:document/>",
+        },
+        compression=zipfile.ZIP_STORED,  # below the bomb's ratio: the part's own cap refuses it
+    )
+    with pytest.raises(DomainError) as refused:
+        check_attachment("招标文件.docx", data)
+    assert "清单过大" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        {"里层.zip": package({"setup.exe": b"MZ"})},
+        {"里层.bin": package({"setup.exe": b"MZ"})},  # a zip by its bytes, whatever its name
+        {"资料.rar": b"Rar!\x1a\x07\x00"},
+        {"资料.7z": b"7z\xbc\xaf\x27\x1c"},
+        {"资料.tar.gz": b"\x1f\x8b\x08"},
+        {"资料.cab": b"MSCF"},
+    ],
+)
+def test_archives_inside_a_bundle_are_refused(entries: dict[str, bytes]) -> None:
+    with pytest.raises(DomainError) as refused:
+        check_attachment("附件.zip", package({"说明.pdf": PDF, **entries}))
+    assert "压缩包内不能再含压缩包" in refused.value.message
+    assert "archives inside the archive" in refused.value.message
+
+
+def test_office_files_inside_a_bundle_are_checked_as_packages() -> None:
+    macro = docx(**{"word/vbaProject.bin": b"\xd0\xcf\x11\xe0"})
+    with pytest.raises(DomainError) as refused:
+        check_attachment("附件.zip", package({"招标文件.docx": macro}))
+    assert "宏" in refused.value.message and "招标文件.docx" in refused.value.message
+
+
+@pytest.mark.parametrize("name", ["setup.exe.", "setup.exe ", "setup.exe. .", "dir/run.BAT.."])
+def test_trailing_dots_and_spaces_do_not_hide_an_executable(name: str) -> None:
+    with pytest.raises(DomainError) as refused:
+        check_attachment("附件.zip", package({name: b"MZ"}))
+    assert "可执行" in refused.value.message
