@@ -29,9 +29,33 @@ from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from plugins.registry import CATALOGUE
 from plugins.service import PLUGIN_TYPE
 from tenants.branding import CHANGE_REQUEST_TYPE
-from themes.i18n import locale_of, translate
+from themes.i18n import MESSAGES, locale_of, translate
 
 TYPES = [CHANGE_REQUEST_TYPE, PLUGIN_TYPE]
+
+
+def setting_rows(prefix: str, settings: object) -> list[tuple[str, object]]:
+    """A plugin's requested settings for the review page, each under its words in the
+    catalogue (``review.setting.<plugin>.<field>``, nested fields below their parent's key):
+    (message key, text or list of items) pairs, an item being a text or rows of its own. A key
+    without words is left out rather than shown as the plugin's field name."""
+    rows: list[tuple[str, object]] = []
+    for key, value in settings.items() if isinstance(settings, dict) else ():
+        label = f"{prefix}.{key}"
+        if label not in MESSAGES:
+            continue
+        if isinstance(value, dict):
+            rows.append((label, [setting_rows(label, value)]))
+        elif isinstance(value, list | tuple):
+            items = [setting_rows(label, v) if isinstance(v, dict) else _text(v) for v in value]
+            rows.append((label, items))
+        else:
+            rows.append((label, _text(value)))
+    return rows
+
+
+def _text(value: object) -> str:
+    return "—" if value is None or value == "" else str(value)
 
 
 async def _tenant_names() -> dict[int, str]:
@@ -67,13 +91,16 @@ class RequestPages(Controller):
         )
         if row is None:
             raise NotFound("申请不存在 / no such request")
+        payload = json_column(row["payload"], dict)
+        plugin = payload.get("plugin")
         return Template(
             "admin/request.html",
             status_code=400 if error else 200,
             context={
                 "site": site,
                 "row": row,
-                "payload": json_column(row["payload"], dict),
+                "payload": payload,
+                "settings": setting_rows(f"review.setting.{plugin}", payload.get("settings")),
                 "tenant": (await _tenant_names()).get(row["tenant_id"], ""),
                 "history": await approvals.history(request_id),
                 "catalogue": CATALOGUE,

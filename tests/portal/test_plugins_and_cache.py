@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import AsyncIterator
 
+import msgspec
 import pytest
 import pytest_asyncio
 from litestar import Litestar
 
 from core.audit.chain import RequestContext
 from core.tenancy.tables import Tenant
+from plugins.registry import CATALOGUE
 from tenants import penalties
 from tenants.announcements.tables import Announcement
 from tenants.tables import PenaltyKind
@@ -17,6 +20,7 @@ from tests.conftest import BASE_DOMAIN, client_for
 from tests.portal.helpers import Site, close, new_site, published
 from tests.tenants.helpers import hq_people, main_client_as
 from themes.cache import PORTAL_CACHE
+from themes.i18n import MESSAGES
 
 NOTICES = {"heading": "通知公告", "notices": [{"title": "系统维护通知", "text": "周六停机"}]}
 
@@ -204,3 +208,58 @@ async def test_a_page_cached_on_the_host_is_not_served_under_the_development_pre
     assert prefixed.status_code == 200 and "前缀测试公告" in prefixed.text
     assert f'href="/t/{a.tenant.slug}/announcements' in prefixed.text
     assert 'href="/announcements' not in prefixed.text
+
+
+def labelled_fields(struct: type, prefix: str) -> set[str]:
+    """Every field of a settings struct, nested structs' fields below their parent's key."""
+    keys: set[str] = set()
+    for field in msgspec.structs.fields(struct):
+        key = f"{prefix}.{field.encode_name}"
+        keys.add(key)
+        for inner in _structs_in(field.type):
+            keys |= labelled_fields(inner, key)
+    return keys
+
+
+def _structs_in(annotation: object) -> list[type]:
+    if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+        return [annotation]
+    return [s for arg in typing.get_args(annotation) for s in _structs_in(arg)]
+
+
+def test_every_plugin_setting_has_words_for_the_review_page() -> None:
+    for name, spec in CATALOGUE.items():
+        missing = labelled_fields(spec.settings, f"review.setting.{name}") - MESSAGES.keys()
+        assert not missing, f"{name}: {sorted(missing)}"
+
+
+@pytest.mark.asyncio
+async def test_head_office_reads_a_plugin_request_in_its_own_language(
+    app: Litestar, sites: tuple[Site, Site]
+) -> None:
+    a, _ = sites
+    requested = await a.client.post(
+        "/api/plugins/notices_board/requests", json={"settings": NOTICES}
+    )
+    assert requested.status_code == 201, requested.text
+    page_url = f"/admin/requests/{requested.json()['id']}"
+    people = await hq_people(app)
+    reviewer = await main_client_as(app, people["reviewer"])
+    try:
+        chinese = (await reviewer.get(page_url)).text
+        assert "通知公告栏" in chinese and "栏目标题" in chinese and "系统维护通知" in chinese
+        reviewer.cookies.set("sunshine_lang", "en")
+        english = await reviewer.get(page_url)
+        assert english.status_code == 200
+        assert "Notices board" in english.text and "通知公告栏" not in english.text
+        assert "Heading" in english.text and "Notices on the home page" in english.text
+        assert "周六停机" in english.text  # the tenant's own words, as asked for
+        for raw in ("block_size", "heading", "{'title'"):
+            assert raw not in english.text, raw
+        # A refusal on the page is shown in the reader's language.
+        returned = await reviewer.post(f"{page_url}/decision", data={"decision": "return"})
+        assert returned.status_code == 400
+        assert "a return lists every deficiency" in returned.text
+        assert "逐项列明" not in returned.text
+    finally:
+        await reviewer.aclose()

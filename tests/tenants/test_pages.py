@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -74,6 +75,14 @@ async def test_apply_review_and_supervise_through_the_pages(app: Litestar) -> No
             data={"decision": "return", "problem.agreement": "  "},
         )
         assert no_list.status_code == 400 and "逐项列明" in no_list.text
+        reviewer.cookies.set("sunshine_lang", "en")  # the refusal in the reader's language
+        english = await reviewer.post(
+            f"/admin/applications/{request_id}/decision",
+            data={"decision": "return", "problem.agreement": "  "},
+        )
+        assert english.status_code == 400 and "a return lists every deficiency" in english.text
+        assert "逐项列明" not in english.text
+        reviewer.cookies.delete("sunshine_lang")
         no_choice = await reviewer.post(f"/admin/applications/{request_id}/decision", data={})
         assert no_choice.status_code == 400 and "请选择审核决定" in no_choice.text
         returned = await reviewer.post(
@@ -110,6 +119,12 @@ async def test_apply_review_and_supervise_through_the_pages(app: Litestar) -> No
         assert penalty.status_code == 303, penalty.text
         detail = await supervisor.get(f"/admin/tenants/{tenant['id']}")
         assert "页面警告" in detail.text and "已警告" in detail.text
+        assert "损害平台公信力" in detail.text and "harming the platform" not in detail.text
+        supervisor.cookies.set("sunshine_lang", "en")  # Art. 27's grounds in English
+        english = (await supervisor.get(f"/admin/tenants/{tenant['id']}")).text
+        assert "harming the platform's public credibility" in html.unescape(english)
+        assert "损害平台公信力" not in english
+        supervisor.cookies.delete("sunshine_lang")
         no_grounds = await supervisor.post(
             f"/admin/tenants/{tenant['id']}/penalties",
             data={"kind": "warning", "statement": "无依据"},

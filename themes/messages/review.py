@@ -36,6 +36,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.action": ("操作", "Action"),
     "review.settings": ("设置", "Settings"),
     "review.default": ("默认", "Default"),
+    # A plugin's settings on its request, field by field (admin.requests.setting_rows).
+    "review.setting.notices_board.heading": ("栏目标题", "Heading"),
+    "review.setting.notices_board.notices": ("通知", "Notices"),
+    "review.setting.notices_board.notices.title": ("标题", "Title"),
+    "review.setting.notices_board.notices.text": ("正文", "Text"),
+    "review.setting.notices_board.notices.date": ("日期", "Date"),
+    "review.setting.notices_board.block_size": ("首页显示条数", "Notices on the home page"),
+    "review.setting.procurement_calendar.days_ahead": (
+        "首页显示未来天数",
+        "Days ahead on the home page",
+    ),
+    "review.setting.procurement_calendar.block_size": (
+        "首页显示条数",
+        "Entries on the home page",
+    ),
     "review.change_request": ("个性化需求", "Change request"),
     "review.reason": ("理由", "Reason"),
     "review.layout": ("首页布局", "Layout"),
