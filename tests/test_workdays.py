@@ -4,6 +4,7 @@ office's edits winning over the shipped notices, and the calendar page."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from litestar import Litestar
@@ -52,6 +53,11 @@ async def test_head_office_edits_a_day_on_the_calendar_page(app: Litestar) -> No
         page = await admin.get("/admin/calendar/?year=2026")
         assert page.status_code == 200 and "春节" in page.text and "调休上班" in page.text
         assert "2026-02-14" in page.text and ">holiday<" not in page.text  # in words
+        assert "<td>2026-02-14</td><td>六</td>" in page.text
+        admin.cookies.set("sunshine_lang", "en")
+        english = (await admin.get("/admin/calendar/?year=2026")).text
+        admin.cookies.delete("sunshine_lang")
+        assert "<td>2026-02-14</td><td>Sat</td>" in english and "<td>六</td>" not in english
 
         # A new year's holiday, entered by head office; an audit entry goes with it.
         before = await AuditEntry.count()
@@ -72,6 +78,21 @@ async def test_head_office_edits_a_day_on_the_calendar_page(app: Litestar) -> No
         )
         assert undone.status_code == 303
         assert (await calendar()).is_working_day(D(2026, 6, 19))
+        # Still listed, as head office's edit, so that it can be seen and undone.
+        page = (await admin.get("/admin/calendar/?year=2026")).text
+        row = re.search(r"<tr><td>2026-06-19</td>.*?</tr>", page)
+        assert row and "按星期计" in row[0] and "服务平台调整" in row[0], page
+
+        # A year outside the page's range is refused on the page: nothing written or audited.
+        before = await AuditEntry.count()
+        for day in ("0001-01-01", "9999-12-31", "2101-01-01"):
+            refused = await admin.post(
+                "/admin/calendar/", data={"day": day, "kind": "holiday", "name": "元旦"}
+            )
+            assert refused.status_code == 400 and "2000 年至 2100 年" in refused.text, day
+        assert await AuditEntry.count() == before
+        far = [D(1, 1, 1), D(9999, 12, 31), D(2101, 1, 1)]
+        assert await WorkdayOverride.count().where(WorkdayOverride.day.is_in(far)) == 0
 
         for bad, reason in (
             ({"day": "2027-02-30", "kind": "holiday", "name": "x"}, "请填写正确的日期"),

@@ -24,7 +24,8 @@ from core.workdays.service import calendar, set_day
 from core.workdays.tables import DayKind, WorkdayOverride
 from themes.i18n import BEIJING, locale_of, translate
 
-WEEKDAYS = "一二三四五六日"
+# The years the page shows and edits: a date outside them is a typing slip (year 1, 9999).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class DayForm(msgspec.Struct):
@@ -48,28 +49,34 @@ class CalendarPages(Controller):
         error: str | None = None,
     ) -> Template:
         current = await calendar()
-        edited = {
-            r["day"]
-            for r in await WorkdayOverride.select(WorkdayOverride.day).where(
-                (WorkdayOverride.day >= dt.date(year, 1, 1))
-                & (WorkdayOverride.day <= dt.date(year, 12, 31))
-            )
-        }
+        edits = await WorkdayOverride.select(WorkdayOverride.day, WorkdayOverride.kind).where(
+            (WorkdayOverride.day >= dt.date(year, 1, 1))
+            & (WorkdayOverride.day <= dt.date(year, 12, 31))
+        )
+        edited = {r["day"] for r in edits}
+        # A day head office set back to ordinary is in neither list, but is an edit to see
+        # (and undo): it is listed as such.
         days = sorted(
             [(d, "holiday", n) for d, n in current.holidays.items() if d.year == year]
             + [(d, "workday", n) for d, n in current.workdays.items() if d.year == year]
+            + [(r["day"], DayKind.ordinary.value, "") for r in edits if r["kind"] == "ordinary"]
         )
+        locale = locale_of(request)
         return Template(
             "admin/calendar.html",
             status_code=400 if error else 200,
             context={
                 "site": site,
                 "year": year,
-                "years": sorted({*shipped.YEARS, year - 1, year, year + 1}),
+                "years": sorted(
+                    y
+                    for y in {*shipped.YEARS, year - 1, year, year + 1}
+                    if FIRST_YEAR <= y <= LAST_YEAR
+                ),
                 "days": [
                     {
                         "day": d,
-                        "weekday": WEEKDAYS[d.weekday()],
+                        "weekday": translate(f"calendar.weekday.{d.weekday()}", locale),
                         "kind": kind,
                         "name": name,
                         "edited": d in edited,
@@ -79,7 +86,7 @@ class CalendarPages(Controller):
                 "shipped": year in shipped.YEARS,
                 "form": form or DayForm(),
                 "error": error,
-                "locale": locale_of(request),
+                "locale": locale,
             },
         )
 
@@ -91,7 +98,7 @@ class CalendarPages(Controller):
         year: FromQuery[int | None] = None,
     ) -> Template:
         wanted = year or dt.datetime.now(BEIJING).year
-        if not 2000 <= wanted <= 2100:
+        if not FIRST_YEAR <= wanted <= LAST_YEAR:
             raise DomainError("年份不正确 / no such year")
         return await self._page(request, site, wanted)
 
@@ -109,6 +116,10 @@ class CalendarPages(Controller):
         except ValueError:
             year = dt.datetime.now(BEIJING).year
             error = translate("calendar.bad_input", locale)
+            return await self._page(request, site, year, form=data, error=error)
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:  # nothing written, nor audited
+            year = dt.datetime.now(BEIJING).year
+            error = translate("calendar.bad_year", locale, first=FIRST_YEAR, last=LAST_YEAR)
             return await self._page(request, site, year, form=data, error=error)
         try:
             await set_day(
