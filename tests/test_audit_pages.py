@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -12,9 +13,11 @@ import pytest
 from litestar import Litestar
 
 from core.approvals.service import TYPES, Decision
+from core.audit.chain import Actor, record
 from core.audit.labels import GROUPS, WORDS, action_label, object_label, word_label
 from core.audit.tables import AuditEntry
 from core.authz.policies import grant_role
+from core.data.engine import write_transaction
 from core.identity.tables import AccountKind
 from core.libraries.exports import DATASETS
 from core.libraries.subjects.tables import CreditKind, SubjectKind
@@ -24,6 +27,7 @@ from tenants.branding import ImageKind
 from tenants.tables import PenaltyKind
 from tests.conftest import new_account
 from tests.tenants.helpers import hq_people, main_client_as
+from themes.i18n import BEIJING, MESSAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,7 +79,11 @@ def test_every_word_of_every_recorded_action_has_a_name() -> None:
     )
     assert action_label("approval.application.return", "zh-CN") == "审核 · 设立申请 · 退回补正"
     assert action_label("tenant.penalty.suspension", "en").startswith("Sub-platform · Penalty")
-    assert set(GROUPS) and set(WORDS)
+    # Every label group names something (a misspelt group would name nothing, silently), and
+    # every word is named in both languages.
+    for group in GROUPS:
+        assert any(key.startswith(f"label.{group}.") for key in MESSAGES), group
+    assert all(zh and en and zh != en for zh, en in WORDS.values()), WORDS
     assert object_label("application:3:audit", "zh-CN") == "设立申请 3 · 近三年审计报告及信用证明"
     assert object_label("account:4:hq_auditor@hq", "zh-CN") == "账号 4 · 审计员（服务平台）"
     assert object_label("account:5:regulator@region:370100", "zh-CN").endswith("（山东省 济南市）")
@@ -136,3 +144,35 @@ async def test_the_auditor_browses_filters_verifies_and_exports(app: Litestar) -
 def test_exported_cells_never_run_as_formulas() -> None:
     assert inert('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert inert("-1+1") == "'-1+1" and inert("张三") == "张三" and inert(7) == 7
+
+
+@pytest.mark.asyncio
+async def test_an_entry_of_an_unnamed_tenant_is_not_shown_as_head_offices(app: Litestar) -> None:
+    """A tenant id without a name (the tenant is gone) shows as its id, on the page and in the
+    export alike; the export's file name is stamped in Beijing time, as its cells are."""
+    gone = 987654321
+    async with write_transaction():
+        await record(
+            actor=Actor(label="tester"), action="tenant.reinstate", object=f"tenant:{gone}",
+            tenant_id=gone,
+        )  # fmt: skip
+    hq = await hq_people(app)
+    auditor = await new_account(AccountKind.hq_staff)
+    await grant_role(
+        app.state.authorizer, hq["admin"], account_id=auditor.account_id, role="hq_auditor"
+    )
+    browser = await main_client_as(app, auditor)
+    try:
+        page = await browser.get(f"/admin/audit/?tenant={gone}")
+        assert page.status_code == 200
+        row = re.search(r"<tr><td>\d+</td>.*?</tr>", page.text, re.S)
+        assert row and f"<td>分平台 #{gone}</td>" in row[0] and "服务平台" not in row[0], row
+        exported = await browser.post("/admin/audit/export", data={"tenant": str(gone)})
+        rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+        assert [r[3] for r in rows[1:]] == [f"分平台 #{gone}"]
+        name = exported.headers["content-disposition"]
+        stamp = dt.datetime.strptime(re.search(r"audit-(\d{14})\.csv", name)[1], "%Y%m%d%H%M%S")
+        now = dt.datetime.now(BEIJING).replace(tzinfo=None)
+        assert abs(now - stamp) < dt.timedelta(minutes=5), (name, now)
+    finally:
+        await browser.aclose()

@@ -15,7 +15,14 @@ from litestar.response import Template
 
 from core.audit.chain import record, verify
 from core.audit.labels import WORDS, action_label, object_label, outcome_label
-from core.audit.reading import PAGE_SIZE, AuditFilter, export_csv, page, tenant_names
+from core.audit.reading import (
+    PAGE_SIZE,
+    AuditFilter,
+    export_csv,
+    page,
+    tenant_label,
+    tenant_names,
+)
 from core.authz.guards import main_portal_only, requires, signed_in
 from core.data.engine import write_transaction
 from core.errors import DomainError
@@ -24,7 +31,7 @@ from core.identity.routes import context_of
 from core.navigation import NavEntry, may_open, register_nav
 from core.tenancy.site import Site
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
-from themes.i18n import in_locale, local, locale_of
+from themes.i18n import BEIJING, in_locale, local, locale_of
 
 # The areas an auditor filters by: the leading word of an action.
 AREAS = (
@@ -103,7 +110,7 @@ class AuditPages(Controller):
                 "entries": [
                     {
                         **e,
-                        "tenant": names.get(e["tenant_id"], "") if e["tenant_id"] else "",
+                        "tenant": tenant_label(e["tenant_id"], names, locale),
                         "action_label": action_label(e["action"], locale),
                         "outcome_label": outcome_label(e["outcome"], locale),
                         "object_label": object_label(e["object"], locale),
@@ -146,7 +153,7 @@ class AuditPages(Controller):
                 object=f"audit:{msgspec.json.encode(wanted).decode()}"[:200],
                 context=context_of(request),
             )
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S")
+        stamp = dt.datetime.now(BEIJING).strftime("%Y%m%d%H%M%S")  # as the cells are
         return Response(
             content,
             media_type="text/csv; charset=utf-8",

@@ -20,7 +20,7 @@ from core.audit.tables import AuditEntry
 from core.data.engine import get_engine
 from core.spreadsheets import inert
 from core.tenancy.tables import Tenant
-from themes.i18n import BEIJING
+from themes.i18n import BEIJING, translate
 
 PAGE_SIZE = 50
 HEADER_ZH = ("序号", "时间（北京时间）", "操作人", "分平台", "操作", "对象", "结果", "IP", "摘要")
@@ -104,6 +104,14 @@ async def tenant_names() -> dict[int, str]:
     return {r["id"]: r["name"] for r in await Tenant.select(Tenant.id, Tenant.name)}
 
 
+def tenant_label(tenant_id: int | None, names: dict[int, str], locale: str) -> str:
+    """Whose entry it is, for the page and the export alike: head office (no tenant), the
+    tenant's name, or its id when no name is known (a removed tenant is not head office)."""
+    if tenant_id is None:
+        return translate("audit.head_office", locale)
+    return names.get(tenant_id) or translate("audit.tenant_id", locale, id=tenant_id)
+
+
 async def export_csv(wanted: AuditFilter, locale: str) -> bytes:
     """The filtered entries as CSV (UTF-8 with BOM, so that Excel reads the Chinese), with the
     digest of each so that a copy can be checked against the chain."""
@@ -114,14 +122,13 @@ async def export_csv(wanted: AuditFilter, locale: str) -> bytes:
     writer = csv.writer(out)
     writer.writerow(HEADER_ZH if zh else HEADER_EN)
     for r in rows:
-        tenant = names.get(r["tenant_id"], str(r["tenant_id"])) if r["tenant_id"] else ""
         writer.writerow(
             inert(cell)
             for cell in (
                 r["seq"],
                 r["at"].astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S"),
                 r["actor"],
-                tenant or ("服务平台" if zh else "Head office"),
+                tenant_label(r["tenant_id"], names, locale),
                 action_label(r["action"], locale),
                 object_label(r["object"], locale),
                 outcome_label(r["outcome"], locale),

@@ -12,6 +12,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.actor": ("操作人", "Actor"),
     "audit.tenant": ("分平台", "Sub-platform"),
     "audit.head_office": ("服务平台", "Head office"),
+    "audit.tenant_id": ("分平台 #{id}", "Sub-platform #{id}"),  # one whose name is unknown
     "audit.area": ("操作类别", "Area"),
     "audit.outcome": ("结果", "Outcome"),
     "audit.since": ("起始日期", "From"),
