@@ -90,3 +90,37 @@ async def test_write_preview_confirm_and_publish_with_the_editor(
     word = tmp_path / "招标文件.docx"
     word.write_bytes(docx())
     await walk_in_browser(tmp_path, "editor", lambda browser: walk(browser, tenant, admin, word))
+
+
+HOSTILE = (
+    '<p>正文</p><img src="x" onerror="window.ran = 1"><script>window.ran = 2</script>'
+    '<a href=" javascript:window.ran = 3">链接</a><iframe srcdoc="x"></iframe>'
+    '<style>p { display: none }</style><object data="x"></object><embed src="x">'
+)
+
+
+def hostile_body(browser: Browser, tenant: TenantRef, admin: Principal) -> None:
+    """A body put back into the textarea (as a refused form echoes it) is shown in the editor
+    without running anything: handlers, scripts, frames and javascript: links are dropped."""
+    root, d = f"/t/{tenant.slug}", browser.driver
+    sign_in(browser, root, admin.username)
+    browser.visit("new", f"{root}/console/announcements/new")
+    toolbar(browser, "HTML 源码")  # the textarea shows; its text goes into the view on return
+    d.execute_script("document.getElementById('body_html').value = arguments[0];", HOSTILE)
+    toolbar(browser, "HTML 源码")
+    d.execute_script("return new Promise(function (done) { setTimeout(done, 300); });")
+    assert d.execute_script("return window.ran === undefined;")
+    shown = d.find_element(By.CSS_SELECTOR, ".rich-editor").get_attribute("innerHTML")
+    assert "正文" in shown and "链接" in shown, shown
+    for gone in ("onerror", "<script", "javascript:", "<iframe", "<style", "<object", "<embed"):
+        assert gone not in shown, (gone, shown)
+
+
+@pytest.mark.asyncio
+async def test_the_editor_shows_an_echoed_body_inertly(app: Litestar, tmp_path: Path) -> None:
+    require_browser()
+    hq = (await hq_people(app))["admin"]
+    tenant, admin = await sub_site_with_admin(
+        app.state.authorizer, hq, "browser-hostile", "编辑器净化测试分平台"
+    )
+    await walk_in_browser(tmp_path, "editor-inert", lambda b: hostile_body(b, tenant, admin))

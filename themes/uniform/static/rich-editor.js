@@ -12,6 +12,40 @@
     "<table><thead><tr><th>序号</th><th>名称</th><th>数量</th></tr></thead>" +
     "<tbody><tr><td>1</td><td></td><td></td></tr></tbody></table><p></p>";
 
+  // What the server echoes back into the textarea (a refused form) is not sanitised yet, and
+  // assigning it to innerHTML of a live element would run its handlers (<img onerror>). It is
+  // parsed into an inert document instead, stripped of what runs, then moved in.
+  var DROPPED = "script,style,iframe,frame,frameset,object,embed,applet,link,meta,base,noscript";
+  var URL_ATTRIBUTES = ["href", "src", "action", "formaction", "xlink:href", "data", "srcdoc"];
+
+  function inert(html) {
+    var doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
+    Array.prototype.forEach.call(doc.body.querySelectorAll(DROPPED), function (node) {
+      node.remove();
+    });
+    Array.prototype.forEach.call(doc.body.querySelectorAll("*"), function (node) {
+      Array.prototype.slice.call(node.attributes).forEach(function (attribute) {
+        var name = attribute.name.toLowerCase();
+        // Browsers ignore control characters and spaces inside a URL's scheme.
+        var value = attribute.value.replace(/[\u0000-\u0020\u007f]+/g, "").toLowerCase();
+        if (
+          name.indexOf("on") === 0 ||
+          name === "srcdoc" ||
+          (URL_ATTRIBUTES.indexOf(name) >= 0 && /^(javascript|vbscript|data):/.test(value))
+        ) {
+          node.removeAttribute(attribute.name);
+        }
+      });
+    });
+    return doc.body;
+  }
+
+  function show(view, html) {
+    var body = inert(html);
+    view.textContent = "";
+    while (body.firstChild) view.appendChild(body.firstChild);
+  }
+
   function button(label, action) {
     var b = document.createElement("button");
     b.type = "button";
@@ -29,7 +63,7 @@
     view.setAttribute("role", "textbox");
     view.setAttribute("aria-multiline", "true");
     view.setAttribute("aria-labelledby", area.id + "-label");
-    view.innerHTML = area.value;
+    show(view, area.value);
     var label = document.querySelector('label[for="' + area.id + '"]');
     if (label) label.id = area.id + "-label";
     var sync = function () { area.value = view.innerHTML; };
@@ -56,7 +90,7 @@
       }),
       button(labels.source, function () {
         var showing = !area.hidden;
-        if (showing) view.innerHTML = area.value;
+        if (showing) show(view, area.value);
         else sync();
         area.hidden = showing;
         view.hidden = !showing;
