@@ -12,7 +12,22 @@ Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 Multipart = Body(media_type=RequestEncodingType.MULTI_PART)
 
 _MISSING = re.compile(r"missing required field `(\w+)`")
-_AT = re.compile(r"at `\$(?:\.\w+)*\.(\w+)")  # the innermost field: `$.profile.name` → name
+# The innermost field of the path msgspec points at: `$.profile.name` → name, and past list
+# positions, `$.notices[2].title` → title, `$.rows[3]` → rows.
+_AT = re.compile(r"at `\$[^`]*?\.(\w+)(?:\[\d+\])*`")
+
+
+def _innermost(text: str) -> str | None:
+    at = _AT.search(text)
+    return at.group(1) if at else None
+
+
+def invalid_field(exc: msgspec.ValidationError) -> str | None:
+    """The field msgspec refused, by its name in the struct: the missing one, or the innermost
+    of the path it points at; None when it names none (the whole value is wrong)."""
+    text = str(exc)
+    missing = _MISSING.search(text)
+    return missing.group(1) if missing else _innermost(text)
 
 
 def invalid_input(exc: msgspec.ValidationError, fields: dict[str, str], locale: str) -> str:
@@ -22,9 +37,9 @@ def invalid_input(exc: msgspec.ValidationError, fields: dict[str, str], locale: 
     missing = _MISSING.search(text)
     if missing and missing.group(1) in fields:
         return translate("form.missing", locale, field=translate(fields[missing.group(1)], locale))
-    at = _AT.search(text)
-    if at and at.group(1) in fields:
-        return translate("form.invalid", locale, field=translate(fields[at.group(1)], locale))
+    at = _innermost(text)
+    if at in fields:
+        return translate("form.invalid", locale, field=translate(fields[at], locale))
     return translate("form.invalid_any", locale)
 
 

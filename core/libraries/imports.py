@@ -26,7 +26,7 @@ from core.authz.model import HQ
 from core.authz.policies import authorize
 from core.data.engine import write_transaction
 from core.errors import DomainError
-from core.forms import invalid_input_message
+from core.forms import invalid_field, invalid_input_message
 from core.identity.principal import Principal
 from core.libraries.subjects.registration import PROFILE_FIELDS, Profile, check_profile
 from core.libraries.subjects.tables import (
@@ -158,7 +158,7 @@ async def _validate(
                 msgspec.convert({c: raw.get(c, "") for c in COLUMNS}, Profile)
             )
         except msgspec.ValidationError as exc:
-            field = str(exc).rsplit("$.", 1)[-1].rstrip("`") if "$." in str(exc) else "row"
+            field = invalid_field(exc) or "row"
             errors.append(RowError(line, field, invalid_input_message(exc, PROFILE_FIELDS)))
             continue
         except DomainError as exc:
