@@ -81,6 +81,7 @@ from tenants.branding_routes import BrandingApi
 from tenants.console import BrandingPages, ConsolePages
 from tenants.domain_routes import CustomDomainApi, CustomDomainPages, tls_ask
 from tenants.pages import ApplicantPages, OperatorPages
+from tenants.projects.bid_pages import BidPages, OpeningPages
 from tenants.projects.pages import OverduePages, ProjectPages, PurchaserPages
 from tenants.projects.routes import ProjectApi, PurchaserApi
 from tenants.routes import ApplicantApi, NoticeApi, OperatorApi, ReviewApi, SupervisionApi
@@ -252,6 +253,8 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 ProjectPages,
                 OverduePages,
                 PurchaserApi,
+                BidPages,
+                OpeningPages,
                 ProjectApi,
                 RequestPages,
                 *(route for spec in CATALOGUE.values() for route in spec.routes),

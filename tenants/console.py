@@ -47,6 +47,9 @@ from tenants.announcements.tables import (
 )
 from tenants.branding import ChangeRequestBody, ImageKind
 from tenants.branding_routes import branding_view, requests_of
+from tenants.projects.registration import project_in
+from tenants.projects.stages import OPENING
+from tenants.projects.tables import Project, Track
 from themes.i18n import BEIJING, locale_of, translate
 from themes.palette import PALETTE
 from themes.tokens import Branding, MenuItem, PageBlock
@@ -91,6 +94,7 @@ class AnnouncementForm(msgspec.Struct):
     body_html: str = ""
     deadline_at: str = ""  # datetime-local, Beijing time
     corrects: str = ""
+    project: str = ""  # the id of the tenant's project it belongs to
 
     def draft(self) -> AnnouncementDraft:
         deadline = None
@@ -106,6 +110,7 @@ class AnnouncementForm(msgspec.Struct):
             **msgspec.structs.asdict(self),
             "deadline_at": deadline,
             "corrects": int(self.corrects) if re.fullmatch(r"[0-9]{1,12}", self.corrects) else None,
+            "project": int(self.project) if re.fullmatch(r"[0-9]{1,12}", self.project) else None,
         }
         try:
             return msgspec.convert(values, AnnouncementDraft, strict=False)
@@ -154,6 +159,7 @@ def _form_of(row: dict[str, Any]) -> AnnouncementForm:
         body_html=row["body_html"],
         deadline_at=deadline.astimezone(BEIJING).strftime("%Y-%m-%dT%H:%M") if deadline else "",
         corrects=str(row["corrects"] or ""),
+        project=str(row["project"] or ""),
     )
 
 
@@ -209,6 +215,12 @@ class ConsolePages(Controller):
                 (Attachment.announcement == announcement_id) & (Attachment.tenant == tenant.id)
             )
             participants = await participants_of(tenant.id, announcement_id)
+        project_title = None
+        if re.fullmatch(r"[0-9]{1,12}", form.project):
+            project = await Project.select(Project.title).where(
+                (Project.id == int(form.project)) & (Project.tenant == tenant.id)
+            )
+            project_title = project[0]["title"] if project else None
         corrected_title = None
         if re.fullmatch(r"[0-9]{1,12}", form.corrects):
             try:
@@ -226,6 +238,7 @@ class ConsolePages(Controller):
                 "files": files,
                 "participants": participants,
                 "corrected_title": corrected_title,
+                "project_title": project_title,
                 "error": error,
                 **_choices(),
             },
@@ -237,9 +250,23 @@ class ConsolePages(Controller):
         site: NamedDependency[Site],
         tenant: NamedDependency[TenantRef],
         corrects: FromQuery[int | None] = None,
+        project: FromQuery[int | None] = None,
     ) -> Template:
-        """A blank form; with ``?corrects=<id>`` a correction of that published announcement."""
+        """A blank form; with ``?corrects=<id>`` a correction of that published announcement,
+        with ``?project=<id>`` the opening notice of that registered project."""
         form = AnnouncementForm(region_code=tenant.region_code or "")
+        if project is not None:
+            row = await project_in(tenant, project)
+            opening = OPENING[Track(row["track"])]
+            form = msgspec.structs.replace(
+                form,
+                type=opening.value,
+                title=row["title"] + translate(f"label.announcement_type.{opening}", "zh-CN"),
+                project_code=row["code"],
+                category=row["category"],
+                method=row["method"],
+                project=str(project),
+            )
         if corrects is not None:
             target = await announcement_of(tenant.id, corrects)
             form = msgspec.structs.replace(

@@ -39,6 +39,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "calendar": ("工作日历", "Working-day calendar"),
     "day": ("日期", "Day"),
     "project": ("项目", "Project"),
+    "bid": ("投标", "Bid"),
+    "lot": ("标段", "Section"),
     "purchaser": ("采购人", "Purchaser"),
     # datasets of the library's downloads (core.libraries.exports.DATASETS)
     "suppliers": ("供应商名录", "Suppliers"),
@@ -46,6 +48,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "experts": ("专家名录", "Experts"),
     # what is done
     "accept": ("受理", "Taken"),
+    "deadline_move": ("变更截止时间", "Deadline moved"),
+    "deadline_set": ("确定截止时间", "Deadline set"),
+    "open": ("开标", "Opened"),
+    "open_failed": ("流标", "Failed to open"),
+    "replace": ("替换", "Replaced"),
+    "withdraw": ("撤回", "Withdrawn"),
     "add": ("新增", "Added"),
     "attach": ("上传附件", "File attached"),
     "availability": ("可用状态", "Availability"),

@@ -107,6 +107,7 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("purchaser", "manage"),  # purchaser units and their accounts
         ("project", "read"),
         ("approval:project_registration", "decide"),
+        ("bid", "open"),  # 开标, at or after the deadline
     ),
     "tenant_staff": (
         ("tenant", "read"),
@@ -115,6 +116,7 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("library", "annotate"),
         ("project", "read"),
         ("approval:project_registration", "decide"),
+        ("bid", "open"),
     ),
     # a purchaser unit's staff (采购人): registers its unit's projects (tenants.projects)
     "purchaser": (("tenant", "read"), ("project", "register")),

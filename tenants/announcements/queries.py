@@ -56,6 +56,7 @@ class Summary(msgspec.Struct, frozen=True):
     corrects: int | None
     tenant_slug: str
     tenant_name: str
+    project: int | None = None  # the sub-platform's project it belongs to, if any
 
 
 class Page(msgspec.Struct, frozen=True):
@@ -91,6 +92,7 @@ _SUMMARY = (
     Announcement.corrects,
     Announcement.tenant.slug.as_alias("tenant_slug"),
     Announcement.tenant.name.as_alias("tenant_name"),
+    Announcement.project,
 )
 
 

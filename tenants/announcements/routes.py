@@ -222,6 +222,7 @@ class StaffAnnouncement(msgspec.Struct):
     corrects: int | None
     deadline_at: dt.datetime | None
     published_at: dt.datetime | None
+    project: int | None  # the tenant's project it belongs to
 
 
 STAFF_COLUMNS = [getattr(Announcement, name) for name in StaffAnnouncement.__struct_fields__]

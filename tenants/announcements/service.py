@@ -37,6 +37,7 @@ from tenants.announcements.tables import (
     Category,
     ProcurementMethod,
 )
+from tenants.projects import stages
 from themes.cache import PORTAL_CACHE
 
 NOT_FOUND = "公告不存在 / no such announcement"
@@ -55,6 +56,7 @@ class AnnouncementDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True)
     body_html: Annotated[str, msgspec.Meta(min_length=1, max_length=200_000)]
     deadline_at: dt.datetime | None = None
     corrects: RowId | None = None
+    project: RowId | None = None  # the tenant's project it belongs to (tenants.projects)
 
 
 def _domain(tenant: TenantRef) -> str:
@@ -99,24 +101,43 @@ async def _checked(tenant: TenantRef, draft: AnnouncementDraft) -> dict[object, 
                 "只能更正已发布的公告 / only a published announcement is corrected",
                 detail={"field": "corrects"},
             )
+        if draft.project is not None and draft.project != target["project"]:
+            raise DomainError(
+                "更正公告与所更正的公告须属于同一项目 / a correction belongs to its "
+                "announcement's project",
+                detail={"field": "project"},
+            )
+        project_id = target["project"]  # a correction is of its announcement's project
     elif draft.corrects is not None:
         raise DomainError(
             "只有更正公告可以指明所更正的公告 / only a correction names what it corrects",
             detail={"field": "corrects"},
         )
+    else:
+        project_id = draft.project
     body = sanitise(draft.body_html)
     if not body:
         raise DomainError("正文不能为空 / the body is empty", detail={"field": "body_html"})
+    code, category, method = draft.project_code, draft.category.value, draft.method.value
+    if project_id is not None:  # the project's own code, category and method
+        project = await stages.project_of_announcement(
+            tenant,
+            project_id,  # type: ignore[arg-type]
+            draft.type,
+            draft.deadline_at,
+        )
+        code, category, method = project["code"], project["category"], project["method"]
     return {
         Announcement.type: draft.type.value,
         Announcement.title: draft.title.strip(),
-        Announcement.project_code: draft.project_code,
-        Announcement.category: draft.category.value,
-        Announcement.method: draft.method.value,
+        Announcement.project_code: code,
+        Announcement.category: category,
+        Announcement.method: method,
         Announcement.region_code: draft.region_code,
         Announcement.body_html: body,
         Announcement.deadline_at: draft.deadline_at,
         Announcement.corrects: draft.corrects,
+        Announcement.project: project_id,
     }
 
 
@@ -218,6 +239,7 @@ async def publish(
                 Announcement.updated_at: now,
             }
         ).where(Announcement.id == announcement_id)
+        await stages.on_published(tenant, row, now, principal, context)
         await record(
             actor=principal.actor,
             action="announcement.publish",

@@ -102,6 +102,9 @@ class Announcement(Table, tablename="announcement"):
     state = Varchar(length=20, choices=AnnouncementState, default="draft")
     # The published announcement this one corrects (更正公告 only), in the same tenant.
     corrects = Integer(null=True, default=None, index=True)
+    # The tenant's project (tenants.projects) it belongs to, if any; its type follows the
+    # project's stage, and a published opening notice or correction sets its bid deadline.
+    project = Integer(null=True, default=None, index=True)
     deadline_at = Timestamptz(null=True, default=None)
     published_at = Timestamptz(null=True, default=None)
     created_by = Integer()

@@ -8,11 +8,34 @@ service standard 6.2: the checklist per type). Minimums marked "(unverified)" in
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from core.workdays.service import Calendar
 from tenants.announcements.tables import ProcurementMethod as Method
 from tenants.materials import ChecklistItem
 from tenants.projects.tables import Track
+
+
+@dataclass(frozen=True)
+class Period:
+    """A statutory minimum between two moments: ``days`` calendar or working days."""
+
+    days: int
+    working: bool = False
+
+    def earliest_end(self, calendar: Calendar, start: dt.datetime) -> dt.datetime:
+        """The earliest moment the period may end when it starts at ``start``."""
+        if self.days == 0:
+            return start
+        if self.working:
+            return calendar.due_after(start, self.days)
+        return start + dt.timedelta(days=self.days)
+
+
+TENDER_PERIOD = Period(20)  # 招标投标法 24, 政府采购法 35: documents out → bids due
+TENDER_CORRECTION = Period(15)  # 条例 21, 87号令 27: a change ≥ 15 days before the deadline
+SHORT_PERIOD = Period(3, working=True)  # 非招标采购方式管理办法 29, 45 (negotiation, quotation)
 
 
 @dataclass(frozen=True)
@@ -21,6 +44,8 @@ class MethodRules:
     tracks: frozenset[Track]
     min_bids: int
     items: tuple[ChecklistItem, ...] = ()  # materials this method adds to its track's
+    bid_period: Period = TENDER_PERIOD  # from the opening notice's publication to the deadline
+    correction_period: Period = TENDER_CORRECTION  # from a correction to the deadline it sets
 
 
 # What every registration of a track carries.
@@ -57,9 +82,27 @@ METHODS: dict[Method, MethodRules] = {
             3,
             (ChecklistItem("invitees", "拟邀请的潜在投标人及理由 / invitees and why"),),
         ),
-        MethodRules(Method.competitive_negotiation, frozenset({GOVERNMENT, ENTERPRISE}), 3),
-        MethodRules(Method.competitive_consultation, frozenset({GOVERNMENT}), 3),
-        MethodRules(Method.request_for_quotation, frozenset({GOVERNMENT, ENTERPRISE}), 3),
+        MethodRules(
+            Method.competitive_negotiation,
+            frozenset({GOVERNMENT, ENTERPRISE}),
+            3,
+            bid_period=SHORT_PERIOD,
+            correction_period=SHORT_PERIOD,
+        ),
+        MethodRules(  # 财库〔2014〕214号 10: at least 10 days; corrections 5 days (unverified)
+            Method.competitive_consultation,
+            frozenset({GOVERNMENT}),
+            3,
+            bid_period=Period(10),
+            correction_period=Period(5),
+        ),
+        MethodRules(
+            Method.request_for_quotation,
+            frozenset({GOVERNMENT, ENTERPRISE}),
+            3,
+            bid_period=SHORT_PERIOD,
+            correction_period=SHORT_PERIOD,
+        ),
         MethodRules(
             Method.single_source,
             frozenset({GOVERNMENT, ENTERPRISE}),
@@ -69,8 +112,16 @@ METHODS: dict[Method, MethodRules] = {
                     "justification", "单一来源采购论证意见及公示情况 / single-source justification"
                 ),
             ),
+            bid_period=Period(0),  # the supplier is known; its publicity precedes registration
+            correction_period=Period(0),
         ),
-        MethodRules(Method.reverse_auction, frozenset({ENTERPRISE}), 3),
+        MethodRules(  # an enterprise's own rules: configuration (unverified)
+            Method.reverse_auction,
+            frozenset({ENTERPRISE}),
+            3,
+            bid_period=SHORT_PERIOD,
+            correction_period=SHORT_PERIOD,
+        ),
     )
 }
 
@@ -84,3 +135,13 @@ def rules_of(track: Track, method: Method) -> MethodRules | None:
 def checklist(track: Track, method: Method) -> tuple[ChecklistItem, ...]:
     rules = METHODS[method]
     return (*TRACK_ITEMS[track], *rules.items, *COMMON_ITEMS)
+
+
+def every_item() -> list[ChecklistItem]:
+    """Every checklist item of every track and method, once per code."""
+    items = [
+        *(i for items in TRACK_ITEMS.values() for i in items),
+        *(i for rules in METHODS.values() for i in rules.items),
+        *COMMON_ITEMS,
+    ]
+    return list({i.code: i for i in items}.values())

@@ -6,6 +6,7 @@ Controllers only turn forms into drafts and refusals into pages; the rules are i
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,10 +35,12 @@ from core.openapi import PathId
 from core.tenancy.registry import TenantRef
 from core.tenancy.site import Site
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
-from tenants.announcements.tables import Category
+from tenants.announcements.tables import Announcement, Category
 from tenants.materials import GENERAL
-from tenants.projects import purchasers, reading, registration
+from tenants.projects import opening, purchasers, reading, registration
 from tenants.projects.methods import METHODS
+from tenants.projects.registration import project_in
+from tenants.projects.stages import OPENING
 from tenants.projects.tables import ProjectState, Track
 from themes.i18n import local, locale_of, translate
 
@@ -275,7 +278,7 @@ class ProjectPages(Controller):
         tenant: NamedDependency[TenantRef],
         project_id: PathId,
     ) -> Template:
-        return await _project_page(request, site, tenant, project_id)
+        return await project_page(request, site, tenant, project_id)
 
     @post("/{project_id:int}/materials/{item:str}", status_code=303)
     async def upload(
@@ -305,7 +308,7 @@ class ProjectPages(Controller):
         except DomainError as exc:
             if exc.status_code in (403, 404):
                 raise
-            return await _project_page(request, site, tenant, project_id, exc.message, 400)
+            return await project_page(request, site, tenant, project_id, exc.message, 400)
         return flash(self._to(site, project_id), "flash.uploaded")
 
     @get("/{project_id:int}/materials/{item:str}")
@@ -351,7 +354,7 @@ class ProjectPages(Controller):
         except DomainError as exc:
             if exc.status_code in (403, 404):
                 raise
-            return await _project_page(request, site, tenant, project_id, exc.message, 400)
+            return await project_page(request, site, tenant, project_id, exc.message, 400)
         return flash(self._to(site, project_id), "flash.submitted")
 
     @post("/{project_id:int}/acceptance", status_code=303)
@@ -373,7 +376,7 @@ class ProjectPages(Controller):
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
-            return await _project_page(
+            return await project_page(
                 request, site, tenant, project_id, exc.message, exc.status_code
             )
         return flash(self._to(site, project_id), "flash.accepted")
@@ -406,16 +409,16 @@ class ProjectPages(Controller):
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
-            return await _project_page(
+            return await project_page(
                 request, site, tenant, project_id, exc.message, exc.status_code
             )
         except (ValueError, msgspec.ValidationError):
             error = translate("review.choose", locale_of(request))
-            return await _project_page(request, site, tenant, project_id, error, 400)
+            return await project_page(request, site, tenant, project_id, error, 400)
         return flash(self._to(site, project_id), "flash.decided")
 
 
-async def _project_page(
+async def project_page(
     request: Request[Any, Any, Any],
     site: Site,
     tenant: TenantRef,
@@ -426,6 +429,14 @@ async def _project_page(
     authorizer, principal = request.app.state.authorizer, signed_in(request)
     project = await reading.project_detail(authorizer, principal, tenant, project_id)
     history = await approvals.history(project.request_id) if project.request_id else []
+    notices = (
+        await Announcement.select(
+            Announcement.id, Announcement.type, Announcement.title, Announcement.state
+        )
+        .where((Announcement.project == project_id) & (Announcement.tenant == tenant.id))
+        .order_by(Announcement.id)
+    )
+    dom = tenant_domain(tenant.id)
     return Template(
         "console/project.html",
         status_code=status_code,
@@ -437,9 +448,21 @@ async def _project_page(
             "own": project.purchaser_id == await purchasers.unit_of(principal, tenant),
             "reviewer": await authorizer.allowed(
                 principal.casbin_subject,
-                tenant_domain(tenant.id),
+                dom,
                 f"approval:{registration.REGISTRATION_TYPE}",
                 "decide",
+            ),
+            "notices": notices,
+            "openings": {
+                o.lot_number: o
+                for o in await opening.records(tenant, await project_in(tenant, project_id))
+            },
+            "opener": await authorizer.allowed(principal.casbin_subject, dom, "bid", "open"),
+            "deadline_passed": project.bid_deadline is not None
+            and project.bid_deadline <= dt.datetime.now(dt.UTC),
+            "opening": OPENING[Track(project.track)],
+            "writer": await authorizer.allowed(
+                principal.casbin_subject, dom, "announcement", "manage"
             ),
             "editable": project.state in registration.EDITABLE,
             "error": error,

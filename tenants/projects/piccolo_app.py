@@ -2,14 +2,32 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from tenants.projects.tables import Lot, Project, ProjectMaterial, Purchaser, PurchaserMember
+from tenants.projects.tables import (
+    Bid,
+    Lot,
+    Opening,
+    OpeningEntry,
+    Project,
+    ProjectMaterial,
+    Purchaser,
+    PurchaserMember,
+)
 
 HERE = Path(__file__).parent
 
 APP_CONFIG = AppConfig(
     app_name="projects",
     migrations_folder_path=str(HERE / "piccolo_migrations"),
-    table_classes=[Purchaser, PurchaserMember, Project, Lot, ProjectMaterial],
+    table_classes=[
+        Purchaser,
+        PurchaserMember,
+        Project,
+        Lot,
+        ProjectMaterial,
+        Bid,
+        Opening,
+        OpeningEntry,
+    ],
     migration_dependencies=["core.tenancy.piccolo_app", "core.identity.piccolo_app"],
     commands=[],
 )

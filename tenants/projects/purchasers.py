@@ -11,7 +11,7 @@ from typing import Annotated
 import msgspec
 
 from core.audit.chain import RequestContext, record
-from core.audit.labels import register_object_label
+from core.audit.labels import register_object_label, word_label
 from core.authz.authorizer import Authorizer
 from core.authz.model import tenant_domain
 from core.authz.policies import authorize, grant_role
@@ -173,4 +173,10 @@ async def unit_of(principal: Principal, tenant: TenantRef) -> int | None:
     return None if row is None else row["purchaser"]
 
 
-register_object_label("purchaser", ("采购人", "purchaser"))
+def _member_in_words(rest: str, locale: str) -> str | None:
+    """The audit log's ``purchaser:<id>:account:<n>`` as "<id> · 账号 <n>"."""
+    number, _, account = rest.partition(":account:")
+    return f"{number} · {word_label('account', locale)} {account}" if account else None
+
+
+register_object_label("purchaser", _member_in_words)

@@ -51,6 +51,8 @@ class ProjectView(msgspec.Struct):
     service_owner_id: int | None
     registered_at: dt.datetime | None
     request_id: int | None
+    opening_notice: int | None
+    bid_deadline: dt.datetime | None
     lots: list[LotView]
     materials: list[MaterialView]
     deficiencies: list[approvals.Deficiency]
@@ -181,6 +183,8 @@ def _view(
         service_owner_id=row["service_owner"],  # type: ignore[arg-type]
         registered_at=row["registered_at"],  # type: ignore[arg-type]
         request_id=row["request_id"],  # type: ignore[arg-type]
+        opening_notice=row["opening_notice"],  # type: ignore[arg-type]
+        bid_deadline=row["bid_deadline"],  # type: ignore[arg-type]
         lots=lots,
         materials=materials,
         deficiencies=deficiencies,

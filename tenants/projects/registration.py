@@ -17,7 +17,7 @@ import msgspec
 
 from core.approvals import service as approvals
 from core.audit.chain import RequestContext, record
-from core.audit.labels import register_object_label
+from core.audit.labels import register_object_label, word_label
 from core.authz.authorizer import Authorizer
 from core.authz.model import tenant_domain
 from core.authz.policies import Forbidden, authorize
@@ -31,7 +31,7 @@ from core.workdays.service import calendar
 from tenants.announcements.tables import Category
 from tenants.announcements.tables import ProcurementMethod as Method
 from tenants.materials import GENERAL, ChecklistItem, check_file
-from tenants.projects.methods import checklist, rules_of
+from tenants.projects.methods import checklist, every_item, rules_of
 from tenants.projects.purchasers import unit_of
 from tenants.projects.tables import Lot, Project, ProjectMaterial, ProjectState, Track
 from themes.i18n import in_locale
@@ -362,4 +362,16 @@ approvals.register(
         tenant_decides=True,
     )
 )
-register_object_label("project", ("项目", "project"))
+
+
+def _project_in_words(rest: str, locale: str) -> str | None:
+    """The audit log's ``project:<id>:<item>`` as "<id> · <the item's title>", and
+    ``project:<id>:lot:<n>`` as "<id> · 标段 <n>"."""
+    number, _, item = rest.partition(":")
+    if item.startswith("lot:"):
+        return f"{number} · {word_label('lot', locale)} {item.removeprefix('lot:')}"
+    titles = {i.code: i.title for i in every_item()}
+    return f"{number} · {in_locale(titles[item], locale)}" if item in titles else None
+
+
+register_object_label("project", _project_in_words)

@@ -112,7 +112,9 @@ class ProjectApi(Controller):
         """A purchaser's own unit's projects; every project for the sub-platform's staff."""
         return await reading.project_list(request.app.state.authorizer, signed_in(request), tenant)
 
-    @post("/", operation_id="createProject", status_code=201, responses=refusals(400, 401, 403))
+    @post(
+        "/", operation_id="createProject", status_code=201, responses=refusals(400, 401, 403, 404)
+    )
     async def create(
         self,
         request: Request[Any, Any, Any],

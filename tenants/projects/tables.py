@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from piccolo.columns import BigInt, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    BigInt,
+    Boolean,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -72,6 +81,9 @@ class Project(Table, tablename="project"):
     service_owner = ForeignKey(references=Account, null=True, default=None)  # 受理人
     registered_at = Timestamptz(null=True, default=None)
     request_id = Integer(null=True, default=None)  # the approval request of its registration
+    # Set when its tender or procurement notice is published; a correction moves the deadline.
+    opening_notice = Integer(null=True, default=None)  # that announcement's id
+    bid_deadline = Timestamptz(null=True, default=None)  # 投标截止 = 开标时间
 
 
 class Lot(Table, tablename="lot"):
@@ -95,3 +107,64 @@ class ProjectMaterial(Table, tablename="project_material"):
     size = Integer()
     object_key = Text()
     uploaded_at = Timestamptz(default=TimestamptzNow())
+
+
+class BidState(StrEnum):
+    current = "current"  # 有效: the supplier's bid for the lot
+    replaced = "replaced"  # 已替换: a later bid of the same supplier took its place
+    withdrawn = "withdrawn"  # 已撤回
+
+
+class Bid(Table, tablename="bid"):
+    """A supplier's sealed bid (投标文件) for one lot: the file in object storage encrypted with
+    SM4 under a key of its own, that key and the price sealed under the platform's bid key
+    (tenants.projects.sealing); nothing of it is readable before the opening."""
+
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    project = ForeignKey(references=Project, on_delete=OnDelete.restrict, index=True)
+    lot = ForeignKey(references=Lot, on_delete=OnDelete.restrict, index=True)
+    subject = Integer(index=True)  # the supplier's library entry (core.libraries.subjects)
+    submitted_by = ForeignKey(references=Account, on_delete=OnDelete.restrict)
+    state = Varchar(length=20, choices=BidState, default=BidState.current.value)
+    ref = Varchar(length=32, unique=True)  # random, bound into its sealed values and object key
+    # "<lot id>:<subject id>" while current, else null: one current bid per supplier and lot,
+    # held by the unique index whatever the engine and however many submissions race.
+    current_slot = Varchar(length=40, null=True, default=None, unique=True)
+    filename = Varchar(length=200)
+    size = Integer()
+    digest = Varchar(length=64)  # SHA-256 of the file as submitted: the receipt's
+    object_key = Text()  # the ciphertext
+    sealed_key = Text()  # the bid's own key, sealed
+    sealed_price = Text()  # the price in fen, sealed
+    credit_checked_at = Timestamptz()  # when the blacklist check passed
+    submitted_at = Timestamptz(default=TimestamptzNow())
+    withdrawn_at = Timestamptz(null=True, default=None)
+
+
+class OpeningState(StrEnum):
+    opened = "opened"  # 已开标
+    failed = "failed"  # 流标: fewer bids than the method needs; to be tendered again
+
+
+class Opening(Table, tablename="opening"):
+    """The opening (开标) of a lot: once, at or after the bid deadline."""
+
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    project = ForeignKey(references=Project, on_delete=OnDelete.restrict, index=True)
+    lot = ForeignKey(references=Lot, on_delete=OnDelete.restrict, unique=True)
+    state = Varchar(length=20, choices=OpeningState)
+    bids = Integer()
+    opened_by = ForeignKey(references=Account, on_delete=OnDelete.restrict)
+    opened_at = Timestamptz(default=TimestamptzNow())
+
+
+class OpeningEntry(Table, tablename="opening_entry"):
+    """One line of an opening record (开标记录): a bidder, its price and its file's digest."""
+
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    opening = ForeignKey(references=Opening, on_delete=OnDelete.cascade, index=True)
+    bid = ForeignKey(references=Bid, on_delete=OnDelete.restrict, unique=True)
+    bidder = Varchar(length=200)  # the supplier's name at the opening
+    price_fen = BigInt()
+    digest = Varchar(length=64)
+    verified = Boolean()  # the decrypted file has the digest of the receipt

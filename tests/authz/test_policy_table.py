@@ -136,6 +136,10 @@ TABLE: dict[tuple[str, str, str], tuple[bool, bool, bool]] = {
     ("purchaser", "project", "register"): (True, False, False),
     ("purchaser", "project", "read"): (False, False, False),
     ("purchaser", "approval:project_registration", "decide"): (False, False, False),
+    ("purchaser", "bid", "open"): (False, False, False),
+    ("tenant_staff", "bid", "open"): (True, False, False),
+    ("supplier", "bid", "open"): (False, False, False),
+    ("hq_admin", "bid", "open"): (False, False, False),
 }
 
 # Under suspension the tenant's staff and new supplier actions are denied; reading is not.
@@ -144,6 +148,7 @@ SUSPENDED: dict[tuple[str, str, str], bool] = {
     ("tenant_admin", "announcement", "publish"): False,
     ("tenant_staff", "announcement", "manage"): False,
     ("purchaser", "project", "register"): False,
+    ("tenant_staff", "bid", "open"): False,
     ("tenant_staff", "approval:project_registration", "decide"): False,
     ("tenant_admin", "branding", "manage"): False,
     ("supplier", "participation", "create"): False,

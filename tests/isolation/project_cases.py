@@ -4,10 +4,17 @@ projects are "not found" on B, for B's own admin and B's purchasers alike."""
 from __future__ import annotations
 
 from core.identity.tables import Account
-from tests.conftest import unique_slug
+from tenants.projects.tables import Bid
+from tests.conftest import BASE_DOMAIN, client_for, sign_in, unique_slug, with_csrf
 from tests.isolation.matrix import CrossTenant, World, _absent_on_sub_sites, tenant_admin_of
-from tests.libraries.helpers import credit_code
-from tests.projects.helpers import PDF, TENDER, purchaser_of, submitted_project
+from tests.libraries.helpers import credit_code, registration
+from tests.projects.helpers import (
+    PDF,
+    TENDER,
+    purchaser_of,
+    submitted_project,
+    tendering_project,
+)
 
 MISSING = 2_000_000_000  # a project id nobody has
 API_DRAFT = {
@@ -109,7 +116,51 @@ async def _purchasers_of_a_not_on_b(world: World) -> None:
             await client.aclose()
 
 
+async def _bids_of_a_not_on_b(world: World) -> None:
+    """A's tendering project takes no bid, shows no bid page and opens no lot on B."""
+    _, admin_a = await tenant_admin_of(world, world.tenant_a)
+    _, admin_b = await tenant_admin_of(world, world.tenant_b)
+    buyer_a = await purchaser_of(world.app, admin_a, world.tenant_a.slug)
+    supplier = client_for(world.app, f"{world.tenant_b.slug}.{BASE_DOMAIN}")
+    try:
+        project_id = await tendering_project(admin_a, buyer_a)
+        body = registration(credit_code())
+        assert (
+            await (await with_csrf(supplier)).post("/api/library/suppliers", json=body)
+        ).status_code == 201
+        assert (await sign_in(supplier, body["username"])).status_code == 200
+        files = {"file": ("bid.pdf", PDF, "application/pdf")}
+        for client, method, path, extra in (
+            (supplier, "GET", "/projects/{}/bids", {}),
+            (
+                supplier,
+                "POST",
+                "/projects/{}/bids",
+                {"data": {"lot": "1", "price": "1"}, "files": files},
+            ),
+            (supplier, "POST", "/projects/{}/bids/1/withdrawal", {}),
+            (admin_b, "POST", "/console/projects/{}/lots/1/opening", {}),
+        ):
+            answer = await client.request(method, path.format(project_id), **extra)
+            missing = await client.request(method, path.format(MISSING), **extra)
+            assert answer.status_code == missing.status_code, (path, answer.text)
+            assert answer.status_code in (403, 404), (path, answer.status_code)
+            world.assert_nothing_of(world.tenant_a, answer)
+        assert not await Bid.exists().where(Bid.project == project_id)
+    finally:
+        for client in (admin_a, admin_b, buyer_a.client, supplier):
+            await client.aclose()
+
+
 PROJECT_CASES = {
+    ("GET", "/projects/{project_id:int}/bids"): CrossTenant(_bids_of_a_not_on_b),
+    ("POST", "/projects/{project_id:int}/bids"): CrossTenant(_bids_of_a_not_on_b),
+    ("POST", "/projects/{project_id:int}/bids/{lot_number:int}/withdrawal"): CrossTenant(
+        _bids_of_a_not_on_b
+    ),
+    ("POST", "/console/projects/{project_id:int}/lots/{lot_number:int}/opening"): CrossTenant(
+        _bids_of_a_not_on_b
+    ),
     ("GET", "/console/purchasers"): CrossTenant(_purchasers_of_a_not_on_b),
     ("POST", "/console/purchasers"): CrossTenant(_purchasers_of_a_not_on_b),
     ("POST", "/console/purchasers/{purchaser_id:int}/members"): CrossTenant(

@@ -3,6 +3,7 @@ through the console's pages, as a tenant admin and a purchaser would."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from litestar import Litestar
 
 from tests.conftest import BASE_DOMAIN, PASSWORD, client_for, sign_in, unique_slug
 from tests.libraries.helpers import credit_code
+from tests.portal.helpers import draft
 
 PDF = b"%PDF-1.4\n% a registration material\n"
 NEW_PASSWORD = "Purchaser-Pass-7"
@@ -78,4 +80,27 @@ async def submitted_project(purchaser: Purchaser) -> int:
         assert (await upload(purchaser, project_id, item)).status_code == 303
     sent = await purchaser.client.post(f"/console/projects/{project_id}/submission")
     assert sent.status_code == 303, sent.text
+    return project_id
+
+
+async def registered_project(admin: httpx.AsyncClient, purchaser: Purchaser) -> int:
+    """A project the sub-platform's staff (``admin``) have registered."""
+    project_id = await submitted_project(purchaser)
+    decided = await admin.post(
+        f"/console/projects/{project_id}/decision", data={"decision": "approve"}
+    )
+    assert decided.status_code == 303, decided.text
+    return project_id
+
+
+async def tendering_project(admin: httpx.AsyncClient, purchaser: Purchaser) -> int:
+    """A registered project whose tender notice is out, bids due in 25 days."""
+    project_id = await registered_project(admin, purchaser)
+    deadline = (dt.datetime.now(dt.UTC) + dt.timedelta(days=25)).isoformat()
+    made = await admin.post(
+        "/api/console/announcements", json=draft(project=project_id, deadline_at=deadline)
+    )
+    assert made.status_code == 201, made.text
+    published = await admin.post(f"/api/console/announcements/{made.json()['id']}/publish")
+    assert published.status_code == 200, published.text
     return project_id

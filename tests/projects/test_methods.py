@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tenants.announcements.tables import ProcurementMethod as Method
-from tenants.projects.methods import COMMON_ITEMS, METHODS, TRACK_ITEMS, checklist, rules_of
+from tenants.projects.methods import METHODS, checklist, every_item, rules_of
 from tenants.projects.tables import Track
 from themes.i18n import in_locale
 
@@ -27,12 +27,16 @@ def test_every_track_has_a_method_and_every_checklist_is_complete() -> None:
 
 
 def test_every_item_title_is_in_both_languages() -> None:
-    items = [
-        *(i for items in TRACK_ITEMS.values() for i in items),
-        *(i for rules in METHODS.values() for i in rules.items),
-        *COMMON_ITEMS,
-    ]
-    for item in items:
+    for item in every_item():
         zh, en = in_locale(item.title, "zh-CN"), in_locale(item.title, "en")
         assert zh != en and zh and en, item.title  # "中文 / English", split as pages do
         assert not any("a" <= c <= "z" for c in zh), item.title
+
+
+def test_the_audit_log_names_a_projects_material_and_a_units_account() -> None:
+    from core.audit.labels import object_label
+
+    assert object_label("project:7:approval", "zh-CN") == "项目 7 · 项目审批、核准或备案文件"
+    assert object_label("purchaser:3:account:9", "en") == "Purchaser 3 · Account 9"
+    assert object_label("project:7", "zh-CN") == "项目 7"
+    assert object_label("project:7:lot:2", "zh-CN") == "项目 7 · 标段 2"

@@ -115,6 +115,16 @@ _SUBJECT_FIELDS = {
     "credit_code": ("统一社会信用代码", "Credit code"),
 }
 _AVAILABILITY = {"available": ("可抽取", "Available"), "unavailable": ("暂停抽取", "Unavailable")}
+_ANNOUNCEMENT_STATES = {"draft": ("草稿", "Draft"), "published": ("已发布", "Published")}
+_BID_STATES = {
+    "current": ("有效", "Current"),
+    "replaced": ("已替换", "Replaced"),
+    "withdrawn": ("已撤回", "Withdrawn"),
+}
+_OPENING_STATES = {
+    "opened": ("已开标", "Opened"),
+    "failed": ("流标（须重新招标）", "Failed: re-tender"),
+}
 _TRACKS = {
     "tender": ("招标投标", "Tender"),
     "government": ("政府采购", "Government procurement"),
@@ -163,6 +173,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **_group("expert_title", TITLE_LABELS),
     **_group("availability", _AVAILABILITY),
     **_group("track", _TRACKS),
+    **_group("bid_state", _BID_STATES),
+    **_group("opening_state", _OPENING_STATES),
+    **_group("announcement_state", _ANNOUNCEMENT_STATES),
     **_group("project_state", _PROJECT_STATES),
 }
 if set(_ACCENTS) != set(PALETTE):

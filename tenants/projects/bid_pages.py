@@ -1,0 +1,190 @@
+"""Pages of bids and openings (投标、开标): a supplier's bid page per project, and the staff's
+opening of a lot from the project's page. The rules are in :mod:`tenants.projects.bids` and
+:mod:`tenants.projects.opening`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.response import Redirect, Template
+
+from core.authz.guards import requires, requires_active, signed_in, sub_site_only
+from core.errors import DomainError, NotFound
+from core.flash import flash
+from core.forms import Multipart
+from core.identity.routes import context_of
+from core.openapi import PathId
+from core.tenancy.registry import TenantRef
+from core.tenancy.site import Site
+from tenants.projects import bids, opening
+from tenants.projects.pages import project_page
+from tenants.projects.registration import project_in
+from tenants.projects.tables import Lot
+from themes.i18n import locale_of, translate
+
+YUAN = re.compile(r"^\d{1,13}(\.\d{1,2})?$")
+
+
+@dataclass
+class BidForm:
+    lot: str = ""
+    price: str = ""  # 元
+    file: UploadFile | None = None
+
+
+class BidPages(Controller):
+    """递交投标文件: a signed-in supplier's bids of one project of this sub-platform."""
+
+    path = "/projects/{project_id:int}/bids"
+    include_in_schema = False
+    guards = [sub_site_only, requires_active]  # noqa: RUF012
+
+    def _back(self, site: Site, project_id: int) -> Redirect:
+        return Redirect(f"{site.root_path}/projects/{project_id}/bids", status_code=303)
+
+    @get("/")
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        project_id: PathId,
+    ) -> Template:
+        return await _bid_page(request, site, tenant, project_id)
+
+    @post("/", status_code=303)
+    async def submit(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        project_id: PathId,
+        data: Annotated[BidForm, Multipart],
+    ) -> Redirect | Template:
+        locale = locale_of(request)
+        try:
+            price = data.price.replace(",", "").strip()
+            if not YUAN.fullmatch(price) or Decimal(price) <= 0:
+                field = translate("bids.price", locale)
+                raise DomainError(translate("form.invalid", locale, field=field))
+            if not data.lot.isascii() or not data.lot.isdigit() or data.file is None:
+                raise DomainError(translate("bids.choose", locale))
+            await bids.submit_bid(
+                request.app.state.authorizer,
+                signed_in(request),
+                request.app.state.object_storage,
+                tenant,
+                project_id,
+                int(data.lot),
+                data.file.filename,
+                await data.file.read(),
+                int(Decimal(price) * 100),
+                context_of(request),
+            )
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            return await _bid_page(request, site, tenant, project_id, exc.message, exc.status_code)
+        return flash(self._back(site, project_id), "flash.bid_received")
+
+    @post("/{lot_number:int}/withdrawal", status_code=303)
+    async def withdraw(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        project_id: PathId,
+        lot_number: PathId,
+    ) -> Redirect | Template:
+        try:
+            await bids.withdraw_bid(
+                request.app.state.authorizer,
+                signed_in(request),
+                tenant,
+                project_id,
+                lot_number,
+                context_of(request),
+            )
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            return await _bid_page(request, site, tenant, project_id, exc.message, exc.status_code)
+        return flash(self._back(site, project_id), "flash.bid_withdrawn")
+
+
+async def _bid_page(
+    request: Request[Any, Any, Any],
+    site: Site,
+    tenant: TenantRef,
+    project_id: int,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    project = await project_in(tenant, project_id)
+    if project["opening_notice"] is None:  # not yet offered to suppliers: as if absent
+        raise NotFound("项目不存在 / no such project")
+    principal = signed_in(request)
+    authorizer = request.app.state.authorizer
+    mine = await bids.my_bids(principal, tenant, project_id)
+    try:
+        records = await opening.openings_of(authorizer, principal, tenant, project_id)
+    except DomainError:
+        records = []  # not a bidder of the project: no opening record to see
+    return Template(
+        "projects/bids.html",
+        status_code=status_code,
+        context={
+            "site": site,
+            "project": project,
+            "lots": await Lot.select().where(Lot.project == project_id).order_by(Lot.number),
+            "mine": mine,
+            "current": {r.lot_number: r for r in mine if r.state == "current"},
+            "openings": {o.lot_number: o for o in records},
+            "taking": isinstance(deadline := project["bid_deadline"], dt.datetime)
+            and dt.datetime.now(dt.UTC) < deadline,
+            "error": error,
+        },
+    )
+
+
+class OpeningPages(Controller):
+    """开标 from the project's console page, by the sub-platform's staff."""
+
+    path = "/console/projects/{project_id:int}/lots/{lot_number:int}/opening"
+    include_in_schema = False
+    guards = [sub_site_only, requires("bid", "open")]  # noqa: RUF012
+
+    @post("/", status_code=303)
+    async def open_lot(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        project_id: PathId,
+        lot_number: PathId,
+    ) -> Redirect | Template:
+        target = Redirect(f"{site.root_path}/console/projects/{project_id}", status_code=303)
+        try:
+            await opening.open_lot(
+                request.app.state.authorizer,
+                signed_in(request),
+                request.app.state.object_storage,
+                tenant,
+                project_id,
+                lot_number,
+                context_of(request),
+            )
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            return await project_page(
+                request, site, tenant, project_id, exc.message, exc.status_code
+            )
+        return flash(target, "flash.opened")

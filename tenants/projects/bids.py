@@ -1,0 +1,217 @@
+"""Bids (投标): a reviewed supplier, with no blacklist in force, submits one sealed bid per lot
+before the deadline, gets a receipt with its file's digest at once, and may replace or
+withdraw it until the deadline; a late bid is refused. One current bid per supplier and lot,
+however many submissions race (a unique slot, under the lot's lock)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from typing import Annotated
+
+import msgspec
+from piccolo.engine.postgres import PostgresEngine
+
+from core.audit.chain import RequestContext, record
+from core.authz.authorizer import Authorizer
+from core.authz.model import tenant_domain
+from core.authz.policies import Forbidden, authorize
+from core.data.engine import get_engine, write_transaction
+from core.errors import DomainError, NotFound
+from core.identity.principal import Principal
+from core.libraries.subjects.credit import blacklisted
+from core.libraries.subjects.registration import own_subject
+from core.libraries.subjects.tables import SubjectState
+from core.storage import ObjectKey, ObjectStorage, discard
+from core.tenancy.registry import TenantRef
+from tenants.materials import check_file
+from tenants.projects.registration import project_in
+from tenants.projects.sealing import seal_bid
+from tenants.projects.tables import Bid, BidState, Lot, ProjectState
+from themes.i18n import local
+
+Price = Annotated[int, msgspec.Meta(gt=0, le=10**15)]  # fen
+
+
+class Receipt(msgspec.Struct):
+    """回执: what the supplier keeps of its bid, given at once."""
+
+    bid_id: int
+    lot_number: int
+    filename: str
+    size: int
+    digest: str  # SHA-256 of the file as submitted
+    state: str
+    submitted_at: dt.datetime
+
+
+async def _open_for_bids(tenant: TenantRef, project_id: int) -> dict[str, object]:
+    """The project while it takes bids: registered, its notice out, before its deadline."""
+    project = await project_in(tenant, project_id)
+    deadline = project["bid_deadline"]
+    if project["state"] != ProjectState.registered.value or not isinstance(deadline, dt.datetime):
+        raise DomainError("本项目尚未发布招标（采购）公告 / the project takes no bids yet")
+    if dt.datetime.now(dt.UTC) >= deadline:
+        raise DomainError(
+            f"投标截止时间（{local(deadline)}）已过，不再接收投标文件 / the bid deadline has "
+            "passed: no bid is taken",
+            detail={"field": "deadline"},
+        )
+    return project
+
+
+async def _bidder(principal: Principal) -> dict[str, object]:
+    """The supplier's library entry, reviewed and with no blacklist in force (checked now)."""
+    subject = await own_subject(principal)
+    if subject["state"] != SubjectState.approved.value:
+        raise Forbidden("主体信息尚未通过审核 / the library entry has not passed review yet")
+    if (listed := await blacklisted(subject["id"])) is not None:  # type: ignore[arg-type]
+        raise Forbidden(
+            f"已被列入黑名单（{listed.authority}，{listed.legal_basis}），不得投标 / "
+            "blacklisted: no bid is taken",
+            detail={"credit_record": listed.id},
+        )
+    return subject
+
+
+async def _lot(project_id: int, number: int) -> dict[str, object]:
+    lot = await Lot.select().where((Lot.project == project_id) & (Lot.number == number)).first()
+    if lot is None:
+        raise NotFound("标段不存在 / no such section")
+    return lot
+
+
+async def _lock(lot_id: int) -> None:
+    """Serialise the lot's bids until the transaction ends (SQLite: the write lock does)."""
+    if isinstance(get_engine(), PostgresEngine):
+        await Lot.raw("SELECT id FROM lot WHERE id = {} FOR UPDATE", lot_id)
+
+
+async def submit_bid(
+    authorizer: Authorizer,
+    principal: Principal,
+    storage: ObjectStorage,
+    tenant: TenantRef,
+    project_id: int,
+    lot_number: int,
+    filename: str,
+    data: bytes,
+    price_fen: int,
+    context: RequestContext | None = None,
+) -> Receipt:
+    """Seal and store the bid; it replaces the supplier's current bid for the lot, if any."""
+    await authorize(authorizer, principal, tenant_domain(tenant.id), "participation", "create")
+    await _open_for_bids(tenant, project_id)
+    lot = await _lot(project_id, lot_number)
+    subject = await _bidder(principal)
+    checked_at = dt.datetime.now(dt.UTC)
+    msgspec.convert(price_fen, Price)  # the edge checked it; a service call is held to it too
+    check_file(filename, data)
+    ref = uuid.uuid4().hex
+    sealed = seal_bid(ref, data, price_fen)
+    key = ObjectKey.for_tenant(tenant.id, "bids", str(project_id), f"{ref}.sealed")
+    await storage.put(key, sealed.ciphertext, "application/octet-stream")
+    slot = f"{lot['id']}:{subject['id']}"
+    try:
+        async with write_transaction():
+            await _lock(lot["id"])  # type: ignore[arg-type]
+            await _open_for_bids(tenant, project_id)  # a correction may have moved it
+            replaced = (
+                await Bid.update({Bid.state: BidState.replaced.value, Bid.current_slot: None})
+                .where(Bid.current_slot == slot)
+                .returning(Bid.id)
+            )
+            rows = await Bid.insert(
+                Bid(
+                    tenant=tenant.id,
+                    project=project_id,
+                    lot=lot["id"],
+                    subject=subject["id"],
+                    submitted_by=principal.account_id,
+                    ref=ref,
+                    current_slot=slot,
+                    filename=filename[:200],
+                    size=len(data),
+                    digest=hashlib.sha256(data).hexdigest(),
+                    object_key=key.value,
+                    sealed_key=sealed.sealed_key,
+                    sealed_price=sealed.sealed_price,
+                    credit_checked_at=checked_at,
+                )
+            ).returning(*Bid.all_columns())
+            await record(
+                actor=principal.actor,
+                action="bid.replace" if replaced else "bid.submit",
+                object=f"project:{project_id}:lot:{lot_number}",
+                tenant_id=tenant.id,
+                context=context,
+            )
+    except BaseException:
+        await discard(storage, key)
+        raise
+    return _receipt(rows[0], lot_number)
+
+
+async def withdraw_bid(
+    authorizer: Authorizer,
+    principal: Principal,
+    tenant: TenantRef,
+    project_id: int,
+    lot_number: int,
+    context: RequestContext | None = None,
+) -> None:
+    """Withdraw the supplier's current bid for the lot, before the deadline. Withdrawing what
+    is already withdrawn changes nothing."""
+    await authorize(authorizer, principal, tenant_domain(tenant.id), "participation", "create")
+    await _open_for_bids(tenant, project_id)
+    lot = await _lot(project_id, lot_number)
+    subject = await own_subject(principal)
+    async with write_transaction():
+        await _lock(lot["id"])  # type: ignore[arg-type]
+        await _open_for_bids(tenant, project_id)
+        withdrawn = (
+            await Bid.update(
+                {
+                    Bid.state: BidState.withdrawn.value,
+                    Bid.current_slot: None,
+                    Bid.withdrawn_at: dt.datetime.now(dt.UTC),
+                }
+            )
+            .where(Bid.current_slot == f"{lot['id']}:{subject['id']}")
+            .returning(Bid.id)
+        )
+        if withdrawn:
+            await record(
+                actor=principal.actor,
+                action="bid.withdraw",
+                object=f"project:{project_id}:lot:{lot_number}",
+                tenant_id=tenant.id,
+                context=context,
+            )
+
+
+async def my_bids(principal: Principal, tenant: TenantRef, project_id: int) -> list[Receipt]:
+    """The supplier's bids of the project, newest first (replaced and withdrawn ones too)."""
+    await project_in(tenant, project_id)
+    subject = await own_subject(principal)
+    rows = (
+        await Bid.select(*Bid.all_columns(), Bid.lot.number.as_alias("lot_number"))
+        .where(
+            (Bid.project == project_id) & (Bid.tenant == tenant.id) & (Bid.subject == subject["id"])
+        )
+        .order_by(Bid.id, ascending=False)
+    )
+    return [_receipt(r, r["lot_number"]) for r in rows]
+
+
+def _receipt(row: dict[str, object], lot_number: int) -> Receipt:
+    return Receipt(
+        bid_id=row["id"],  # type: ignore[arg-type]
+        lot_number=lot_number,
+        filename=row["filename"],  # type: ignore[arg-type]
+        size=row["size"],  # type: ignore[arg-type]
+        digest=row["digest"],  # type: ignore[arg-type]
+        state=row["state"],  # type: ignore[arg-type]
+        submitted_at=row["submitted_at"],  # type: ignore[arg-type]
+    )

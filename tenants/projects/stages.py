@@ -1,0 +1,134 @@
+"""A project's announcements follow its stage (公告随项目阶段): a registered project opens its
+procedure with the one notice its track uses, with a bid deadline no earlier than its method's
+statutory period allows; a correction moves that deadline and the clock follows; result types
+wait for an evaluation. Called by the announcements service, in its transactions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.audit.chain import RequestContext, record
+from core.errors import DomainError
+from core.identity.principal import Principal
+from core.tenancy.registry import TenantRef
+from core.workdays.service import calendar
+from tenants.announcements.tables import OPENS_PROCEDURE, AnnouncementType
+from tenants.announcements.tables import ProcurementMethod as Method
+from tenants.projects.methods import METHODS, Period
+from tenants.projects.registration import project_in
+from tenants.projects.tables import Project, ProjectState, Track
+from themes.i18n import local, translate
+
+T = AnnouncementType
+OPENING: dict[Track, AnnouncementType] = {
+    Track.tender: T.tender_notice,
+    Track.government: T.procurement_notice,
+    Track.enterprise: T.procurement_notice,
+}
+RESULTS = frozenset({T.candidate_publicity, T.deal_result_publicity, T.award_notice, T.deal_notice})
+NOT_PROCUREMENT = frozenset({T.grant_notice, T.transfer_notice})
+
+
+def _refuse(zh: str, en: str, field: str = "project") -> DomainError:
+    return DomainError(f"{zh} / {en}", detail={"field": field})
+
+
+def _type_name(kind: AnnouncementType, locale: str) -> str:
+    return translate(f"label.announcement_type.{kind.value}", locale)
+
+
+async def project_of_announcement(
+    tenant: TenantRef,
+    project_id: int,
+    kind: AnnouncementType,
+    deadline: dt.datetime | None,
+) -> dict[str, object]:
+    """The project an announcement of ``kind`` may belong to now, or a refusal saying why."""
+    project = await project_in(tenant, project_id)
+    if project["state"] != ProjectState.registered.value:
+        raise _refuse("项目尚未完成登记", "the project is not registered yet")
+    if kind in NOT_PROCUREMENT:
+        raise _refuse("出让、转让公告不属于采购项目", "grant and transfer notices are no purchase")
+    if kind in RESULTS:
+        raise _refuse(
+            "项目尚未开标评标，不能发布结果类公告",
+            "no result announcement before the opening and evaluation",
+            "type",
+        )
+    if kind in OPENS_PROCEDURE:
+        wanted = OPENING[Track(project["track"])]
+        if kind is not wanted:
+            raise _refuse(
+                f"本项目应发布「{_type_name(wanted, 'zh-CN')}」",
+                f"this project's notice is a {_type_name(wanted, 'en')}",
+                "type",
+            )
+        if project["opening_notice"] is not None:
+            raise _refuse(
+                "本项目已发布公告，变更请发布更正公告",
+                "the project's notice is out: publish a correction",
+                "type",
+            )
+        if deadline is None:
+            raise _refuse("请填写投标（响应）截止时间", "the bid deadline is needed", "deadline_at")
+    if deadline is not None and kind in (*OPENS_PROCEDURE, T.correction):
+        await check_deadline(project, kind, deadline, dt.datetime.now(dt.UTC))
+    return project
+
+
+def _period(project: dict[str, object], kind: AnnouncementType) -> Period:
+    rules = METHODS[Method(project["method"])]
+    return rules.correction_period if kind is T.correction else rules.bid_period
+
+
+async def check_deadline(
+    project: dict[str, object], kind: AnnouncementType, deadline: dt.datetime, start: dt.datetime
+) -> None:
+    """Refuse a deadline earlier than the method's statutory period from ``start`` allows."""
+    period = _period(project, kind)
+    earliest = period.earliest_end(await calendar(), start)
+    if deadline < earliest:
+        unit_zh, unit_en = ("个工作日", "working days") if period.working else ("日", "days")
+        raise _refuse(
+            f"截止时间不得早于 {local(earliest)}（至少 {period.days} {unit_zh}）",
+            f"the deadline may not be before {local(earliest)} (at least {period.days} {unit_en})",
+            "deadline_at",
+        )
+
+
+async def on_published(
+    tenant: TenantRef,
+    announcement: dict[str, object],
+    at: dt.datetime,
+    principal: Principal,
+    context: RequestContext | None,
+) -> None:
+    """An opening notice sets the project's bid deadline, a correction with a deadline moves
+    it; the period is counted from the publication itself."""
+    project_id, deadline = announcement["project"], announcement["deadline_at"]
+    kind = AnnouncementType(announcement["type"])
+    if project_id is None or not isinstance(deadline, dt.datetime):
+        return
+    if kind not in OPENS_PROCEDURE and kind is not T.correction:
+        return
+    project = await project_in(tenant, project_id)  # type: ignore[arg-type]
+    if kind in OPENS_PROCEDURE and project["opening_notice"] not in (None, announcement["id"]):
+        raise _refuse(  # two drafts: the first published is the notice
+            "本项目已发布公告，变更请发布更正公告",
+            "the project's notice is out: publish a correction",
+            "type",
+        )
+    await check_deadline(project, kind, deadline, at)
+    values: dict[object, object] = {Project.bid_deadline: deadline}
+    if kind in OPENS_PROCEDURE:
+        values[Project.opening_notice] = announcement["id"]
+    await Project.update(values).where(  # type: ignore[arg-type]
+        (Project.id == project_id) & (Project.tenant == tenant.id)
+    )
+    await record(
+        actor=principal.actor,
+        action="project.deadline_set" if kind in OPENS_PROCEDURE else "project.deadline_move",
+        object=f"project:{project_id}",
+        tenant_id=tenant.id,
+        context=context,
+    )
