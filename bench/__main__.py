@@ -86,6 +86,12 @@ FIGURES = (
         ("--tenants", "300", "--provisions", "10"),
     ),
     Figure(
+        "P8",
+        "bench.opening",
+        "opening a lot of 200 sealed bids",
+        ("--bids", "50", "--rounds", "1"),
+    ),
+    Figure(
         "load",
         "bench.load",
         "portal and console at 80 % of capacity",

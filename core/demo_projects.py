@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.approvals import service as approvals
 from core.authz.authorizer import Authorizer
 from core.demo_people import DEMO_PDF, SEEDING
 from core.identity.principal import Principal
@@ -13,11 +14,13 @@ from core.identity.tables import Account, AccountKind
 from core.storage import ObjectStorage
 from core.tenancy.registry import TenantRef
 from core.tenancy.site import Site
-from tenants.announcements.tables import Category
+from tenants.announcements import service as announcements
+from tenants.announcements.service import AnnouncementDraft
+from tenants.announcements.tables import AnnouncementType, Category
 from tenants.announcements.tables import ProcurementMethod as Method
 from tenants.projects import purchasers, registration
 from tenants.projects.methods import checklist
-from tenants.projects.tables import Track
+from tenants.projects.tables import Project, Track
 from themes.i18n import in_locale
 
 # Per sub-platform: the unit's name and credit code.
@@ -56,7 +59,7 @@ async def seed_purchaser(
         Account.id == account_id
     )
     buyer = Principal(account_id, username, AccountKind.tenant_staff, tenant.id)
-    project = registration.ProjectDraft(
+    waiting = registration.ProjectDraft(
         title=f"{name}教学楼空调设备采购",
         track=Track.tender,
         method=Method.open_tender,
@@ -64,8 +67,53 @@ async def seed_purchaser(
         budget_fen=186_000_000,
         lots=["空调主机", "安装调试"],
     )
-    project_id = await registration.create_project(authorizer, buyer, tenant, project, SEEDING)
-    for item in checklist(project.track, project.method):
+    await _submitted(authorizer, buyer, tenant, storage, waiting)
+    # A second one registered, its tender notice out: suppliers may bid on it.
+    tendering = registration.ProjectDraft(
+        title=f"{name}智慧教室设备采购",
+        track=Track.tender,
+        method=Method.open_tender,
+        category=Category.goods,
+        budget_fen=96_500_000,
+    )
+    project_id = await _submitted(authorizer, buyer, tenant, storage, tendering)
+    await registration.decide(
+        authorizer,
+        tenant_admin,
+        tenant,
+        project_id,
+        approvals.Decision.approve,
+        deficiencies=[],
+        note="材料齐全，予以登记",
+        context=SEEDING,
+    )
+    notice = AnnouncementDraft(
+        type=AnnouncementType.tender_notice,
+        title=f"{tendering.title}招标公告",
+        project_code=(await Project.select(Project.code).where(Project.id == project_id))[0][
+            "code"
+        ],
+        category=tendering.category,
+        method=tendering.method,
+        region_code=tenant.region_code or "370000",
+        body_html=f"<p>{name}智慧教室设备采购，欢迎符合条件的供应商投标。</p>",
+        deadline_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=25),
+        project=project_id,
+    )
+    notice_id = await announcements.create(authorizer, tenant_admin, tenant, notice, SEEDING)
+    await announcements.publish(authorizer, tenant_admin, tenant, notice_id, SEEDING)
+    return [f"采购人经办人（{name}）: {username} / {password}"]
+
+
+async def _submitted(
+    authorizer: Authorizer,
+    buyer: Principal,
+    tenant: TenantRef,
+    storage: ObjectStorage,
+    draft: registration.ProjectDraft,
+) -> int:
+    project_id = await registration.create_project(authorizer, buyer, tenant, draft, SEEDING)
+    for item in checklist(draft.track, draft.method):
         if item.required:
             await registration.upload_material(
                 authorizer,
@@ -79,4 +127,4 @@ async def seed_purchaser(
                 SEEDING,
             )
     await registration.submit_project(authorizer, buyer, tenant, project_id, SEEDING)
-    return [f"采购人经办人（{name}）: {username} / {password}"]
+    return project_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import msgspec
@@ -17,7 +18,7 @@ from core.identity.routes import context_of
 from core.openapi import PathId, refusals
 from core.tenancy.registry import TenantRef
 from core.tenancy.site import Site
-from tenants.projects import purchasers, reading, registration
+from tenants.projects import bids, opening, purchasers, reading, registration
 
 Item = Annotated[str, PathParameter(max_length=40, description="a checklist item's code")]
 
@@ -38,6 +39,13 @@ class RegistrationDecision(msgspec.Struct, forbid_unknown_fields=True):
 
 class RegistrationState(msgspec.Struct):
     state: str
+
+
+@dataclass
+class BidUpload:
+    lot: int
+    price_fen: int
+    file: UploadFile
 
 
 class PurchaserApi(Controller):
@@ -234,3 +242,102 @@ class ProjectApi(Controller):
         )
         project = await reading.project_detail(authorizer, principal, tenant, project_id)
         return RegistrationState(project.state)
+
+    @get("/{project_id:int}/bids", operation_id="listOwnBids", responses=refusals(401, 403, 404))
+    async def own_bids(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantRef],
+        project_id: PathId,
+    ) -> list[bids.Receipt]:
+        """The signed-in supplier's bids of the project, replaced and withdrawn ones too."""
+        return await bids.my_bids(signed_in(request), tenant, project_id)
+
+    @post(
+        "/{project_id:int}/bids",
+        operation_id="submitBid",
+        status_code=201,
+        responses=refusals(400, 401, 403, 404),
+    )
+    async def submit_bid(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantRef],
+        project_id: PathId,
+        data: Annotated[BidUpload, Multipart],
+    ) -> bids.Receipt:
+        """A sealed bid for a section (price in fen), replacing the current one; its receipt."""
+        return await bids.submit_bid(
+            request.app.state.authorizer,
+            signed_in(request),
+            request.app.state.object_storage,
+            tenant,
+            project_id,
+            data.lot,
+            data.file.filename,
+            await data.file.read(),
+            data.price_fen,
+            context_of(request),
+        )
+
+    @post(
+        "/{project_id:int}/bids/{lot_number:int}/withdrawal",
+        operation_id="withdrawBid",
+        status_code=204,
+        responses=refusals(400, 401, 403, 404),
+    )
+    async def withdraw_bid(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantRef],
+        project_id: PathId,
+        lot_number: PathId,
+    ) -> None:
+        await bids.withdraw_bid(
+            request.app.state.authorizer,
+            signed_in(request),
+            tenant,
+            project_id,
+            lot_number,
+            context_of(request),
+        )
+
+    @post(
+        "/{project_id:int}/lots/{lot_number:int}/opening",
+        operation_id="openLot",
+        status_code=200,
+        responses=refusals(400, 401, 403, 404),
+    )
+    async def open_lot(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantRef],
+        project_id: PathId,
+        lot_number: PathId,
+    ) -> opening.OpeningView:
+        """开标, at or after the deadline; again, the first opening's record."""
+        return await opening.open_lot(
+            request.app.state.authorizer,
+            signed_in(request),
+            request.app.state.object_storage,
+            tenant,
+            project_id,
+            lot_number,
+            context_of(request),
+        )
+
+    @get(
+        "/{project_id:int}/openings",
+        operation_id="listOpenings",
+        responses=refusals(401, 403, 404),
+    )
+    async def openings(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantRef],
+        project_id: PathId,
+    ) -> list[opening.OpeningView]:
+        """The opening records so far: for the project's staff and its bidders."""
+        return await opening.openings_of(
+            request.app.state.authorizer, signed_in(request), tenant, project_id
+        )

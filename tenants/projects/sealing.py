@@ -3,7 +3,7 @@
 A bid's file is encrypted with a fresh 16-byte key; that key and the price are sealed under the
 platform's bid key, derived from the data key (``SUNSHINE_DATA_KEY``, never in the database).
 The database and the bucket hold ciphertext only: whoever reads them, head office included,
-reads nothing of a bid. The bid's row id is bound in as associated data, so a sealed value
+reads nothing of a bid. The bid's random reference is bound in as associated data, so a sealed value
 moved to another bid does not open. Opening before the deadline is refused by the service
 (tenants.projects.opening); a bidder-held key (a CA certificate, 电子招标投标办法) would make
 that a property of the cryptography rather than of the service: not done here.

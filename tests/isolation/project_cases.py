@@ -140,6 +140,16 @@ async def _bids_of_a_not_on_b(world: World) -> None:
             ),
             (supplier, "POST", "/projects/{}/bids/1/withdrawal", {}),
             (admin_b, "POST", "/console/projects/{}/lots/1/opening", {}),
+            (supplier, "GET", "/api/projects/{}/bids", {}),
+            (
+                supplier,
+                "POST",
+                "/api/projects/{}/bids",
+                {"data": {"lot": "1", "price_fen": "1"}, "files": files},
+            ),
+            (supplier, "POST", "/api/projects/{}/bids/1/withdrawal", {}),
+            (admin_b, "POST", "/api/projects/{}/lots/1/opening", {}),
+            (admin_b, "GET", "/api/projects/{}/openings", {}),
         ):
             answer = await client.request(method, path.format(project_id), **extra)
             missing = await client.request(method, path.format(MISSING), **extra)
@@ -161,6 +171,15 @@ PROJECT_CASES = {
     ("POST", "/console/projects/{project_id:int}/lots/{lot_number:int}/opening"): CrossTenant(
         _bids_of_a_not_on_b
     ),
+    ("GET", "/api/projects/{project_id:int}/bids"): CrossTenant(_bids_of_a_not_on_b),
+    ("POST", "/api/projects/{project_id:int}/bids"): CrossTenant(_bids_of_a_not_on_b),
+    ("POST", "/api/projects/{project_id:int}/bids/{lot_number:int}/withdrawal"): CrossTenant(
+        _bids_of_a_not_on_b
+    ),
+    ("POST", "/api/projects/{project_id:int}/lots/{lot_number:int}/opening"): CrossTenant(
+        _bids_of_a_not_on_b
+    ),
+    ("GET", "/api/projects/{project_id:int}/openings"): CrossTenant(_bids_of_a_not_on_b),
     ("GET", "/console/purchasers"): CrossTenant(_purchasers_of_a_not_on_b),
     ("POST", "/console/purchasers"): CrossTenant(_purchasers_of_a_not_on_b),
     ("POST", "/console/purchasers/{purchaser_id:int}/members"): CrossTenant(

@@ -3,15 +3,18 @@ and every operation in the OpenAPI schema."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
 from litestar import Litestar
 
-from tests.libraries.helpers import credit_code
+from tenants.projects.tables import Project
+from tests.libraries.helpers import credit_code, registered_supplier
 from tests.portal.helpers import Site, close, new_site
-from tests.projects.helpers import PDF, purchaser_of
+from tests.projects.helpers import PDF, purchaser_of, tendering_project
 
 DRAFT = {
     "title": "区政务中心网络设备采购",
@@ -111,4 +114,47 @@ async def test_every_project_operation_is_in_the_schema(app: Litestar, site: Sit
         "submitProject",
         "acceptProject",
         "decideProject",
+        "listOwnBids",
+        "submitBid",
+        "withdrawBid",
+        "openLot",
+        "listOpenings",
     } <= operations
+
+
+@pytest.mark.asyncio
+async def test_bids_and_the_opening_as_json(app: Litestar, site: Site) -> None:
+    buyer = await purchaser_of(app, site.client, site.tenant.slug)
+    _, _, supplier = await registered_supplier(app, site)
+    try:
+        project_id = await tendering_project(site.client, buyer)
+        files = {"file": ("bid.pdf", PDF, "application/pdf")}
+        sent = await supplier.post(
+            f"/api/projects/{project_id}/bids",
+            data={"lot": "1", "price_fen": "123456"},
+            files=files,
+        )
+        assert sent.status_code == 201, sent.text
+        assert sent.json()["digest"] == hashlib.sha256(PDF).hexdigest()
+        bad = await supplier.post(
+            f"/api/projects/{project_id}/bids", data={"lot": "1", "price_fen": "-1"}, files=files
+        )
+        assert bad.status_code == 400
+        mine = (await supplier.get(f"/api/projects/{project_id}/bids")).json()
+        assert [b["state"] for b in mine] == ["current"]
+        early = await site.client.post(f"/api/projects/{project_id}/lots/1/opening")
+        assert early.status_code == 400
+        assert (
+            await supplier.post(f"/api/projects/{project_id}/lots/1/opening")
+        ).status_code == 403
+        await Project.update({Project.bid_deadline: dt.datetime.now(dt.UTC)}).where(
+            Project.id == project_id
+        )
+        opened = await site.client.post(f"/api/projects/{project_id}/lots/1/opening")
+        assert opened.status_code == 200 and opened.json()["state"] == "failed"  # 1 of 3
+        assert opened.json()["entries"] == []
+        seen = (await supplier.get(f"/api/projects/{project_id}/openings")).json()
+        assert [o["state"] for o in seen] == ["failed"]
+    finally:
+        await buyer.client.aclose()
+        await supplier.aclose()
