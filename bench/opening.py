@@ -49,7 +49,7 @@ async def main(args: argparse.Namespace) -> int:
     from core.tenancy.registry import register_tenant
     from core.tenancy.tables import TenantKind
     from tenants.projects import opening
-    from tenants.projects.sealing import open_bid, seal_bid
+    from tenants.projects.sealing import binding, open_bid, seal_bid
     from tenants.projects.tables import Bid, Lot, Project, Purchaser
 
     settings = get_settings()
@@ -143,10 +143,11 @@ async def main(args: argparse.Namespace) -> int:
             sealed_bids = []
             for subject_id in subjects:
                 ref = uuid.uuid4().hex
-                sealed = seal_bid(ref, document, 100_000 + subject_id)
+                bound = binding(tenant.id, lot_id, subject_id, ref)
+                sealed = seal_bid(bound, document, 100_000 + subject_id)
                 key = ObjectKey.for_tenant(tenant.id, "bids", str(project_id), f"{ref}.sealed")
                 await storage.put(key, sealed.ciphertext, "application/octet-stream")
-                sealed_bids.append((ref, key, sealed))
+                sealed_bids.append((bound, key, sealed))
                 await Bid.insert(
                     Bid(
                         tenant=tenant.id,
@@ -166,9 +167,9 @@ async def main(args: argparse.Namespace) -> int:
                     )
                 )
             started = time.perf_counter()
-            for ref, key, sealed in sealed_bids:
+            for bound, key, sealed in sealed_bids:
                 data, _ = open_bid(
-                    ref, await storage.get(key), sealed.sealed_key, sealed.sealed_price
+                    bound, await storage.get(key), sealed.sealed_key, sealed.sealed_price
                 )
                 hashlib.sha256(data).hexdigest()
             floor.append(time.perf_counter() - started)

@@ -82,6 +82,7 @@ from tenants.console import BrandingPages, ConsolePages
 from tenants.domain_routes import CustomDomainApi, CustomDomainPages, tls_ask
 from tenants.pages import ApplicantPages, OperatorPages
 from tenants.projects.bid_pages import BidPages, OpeningPages
+from tenants.projects.draw_pages import DrawPages, RecusalPages
 from tenants.projects.pages import OverduePages, ProjectPages, PurchaserPages
 from tenants.projects.routes import ProjectApi, PurchaserApi
 from tenants.routes import ApplicantApi, NoticeApi, OperatorApi, ReviewApi, SupervisionApi
@@ -254,6 +255,8 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 OverduePages,
                 PurchaserApi,
                 BidPages,
+                DrawPages,
+                RecusalPages,
                 OpeningPages,
                 ProjectApi,
                 RequestPages,

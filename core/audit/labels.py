@@ -40,6 +40,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "day": ("日期", "Day"),
     "project": ("项目", "Project"),
     "bid": ("投标", "Bid"),
+    "expert_draw": ("专家抽取", "Expert draw"),
     "lot": ("标段", "Section"),
     "purchaser": ("采购人", "Purchaser"),
     # datasets of the library's downloads (core.libraries.exports.DATASETS)
@@ -49,6 +50,12 @@ WORDS: dict[str, tuple[str, str]] = {
     # what is done
     "accept": ("受理", "Taken"),
     "deadline_move": ("变更截止时间", "Deadline moved"),
+    "draw": ("抽取", "Drawn"),
+    "confirm": ("确认参加", "Confirmed"),
+    "redraw": ("拒绝并补抽", "Refused, redrawn"),
+    "short": ("拒绝，人数不足", "Refused, pool used up"),
+    "recusal_request": ("申请回避", "Recusal asked"),
+    "reveal": ("公开身份", "Identities shown"),
     "deadline_set": ("确定截止时间", "Deadline set"),
     "open": ("开标", "Opened"),
     "open_failed": ("流标", "Failed to open"),

@@ -108,6 +108,7 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("project", "read"),
         ("approval:project_registration", "decide"),
         ("bid", "open"),  # 开标, at or after the deadline
+        ("expert_draw", "conduct"),  # 专家抽取
     ),
     "tenant_staff": (
         ("tenant", "read"),
@@ -117,6 +118,7 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("project", "read"),
         ("approval:project_registration", "decide"),
         ("bid", "open"),
+        ("expert_draw", "conduct"),
     ),
     # a purchaser unit's staff (采购人): registers its unit's projects (tenants.projects)
     "purchaser": (("tenant", "read"), ("project", "register")),

@@ -5,9 +5,7 @@ opening of a lot from the project's page. The rules are in :mod:`tenants.project
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -24,12 +22,11 @@ from core.openapi import PathId
 from core.tenancy.registry import TenantRef
 from core.tenancy.site import Site
 from tenants.projects import bids, opening
+from tenants.projects.money import fen_of
 from tenants.projects.pages import project_page
 from tenants.projects.registration import project_in
 from tenants.projects.tables import Lot
 from themes.i18n import locale_of, translate
-
-YUAN = re.compile(r"^\d{1,13}(\.\d{1,2})?$")
 
 
 @dataclass
@@ -57,7 +54,7 @@ class BidPages(Controller):
         tenant: NamedDependency[TenantRef],
         project_id: PathId,
     ) -> Template:
-        return await _bid_page(request, site, tenant, project_id)
+        return await bid_page(request, site, tenant, project_id)
 
     @post("/", status_code=303)
     async def submit(
@@ -70,11 +67,12 @@ class BidPages(Controller):
     ) -> Redirect | Template:
         locale = locale_of(request)
         try:
-            price = data.price.replace(",", "").strip()
-            if not YUAN.fullmatch(price) or Decimal(price) <= 0:
+            price = fen_of(data.price)
+            if price is None:
                 field = translate("bids.price", locale)
                 raise DomainError(translate("form.invalid", locale, field=field))
-            if not data.lot.isascii() or not data.lot.isdigit() or data.file is None:
+            lot = data.lot
+            if not (lot.isascii() and lot.isdigit() and len(lot) <= 3) or data.file is None:
                 raise DomainError(translate("bids.choose", locale))
             await bids.submit_bid(
                 request.app.state.authorizer,
@@ -85,13 +83,13 @@ class BidPages(Controller):
                 int(data.lot),
                 data.file.filename,
                 await data.file.read(),
-                int(Decimal(price) * 100),
+                price,
                 context_of(request),
             )
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
-            return await _bid_page(request, site, tenant, project_id, exc.message, exc.status_code)
+            return await bid_page(request, site, tenant, project_id, exc.message, exc.status_code)
         return flash(self._back(site, project_id), "flash.bid_received")
 
     @post("/{lot_number:int}/withdrawal", status_code=303)
@@ -115,11 +113,11 @@ class BidPages(Controller):
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
-            return await _bid_page(request, site, tenant, project_id, exc.message, exc.status_code)
+            return await bid_page(request, site, tenant, project_id, exc.message, exc.status_code)
         return flash(self._back(site, project_id), "flash.bid_withdrawn")
 
 
-async def _bid_page(
+async def bid_page(
     request: Request[Any, Any, Any],
     site: Site,
     tenant: TenantRef,

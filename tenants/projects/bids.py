@@ -18,7 +18,7 @@ from core.authz.authorizer import Authorizer
 from core.authz.model import tenant_domain
 from core.authz.policies import Forbidden, authorize
 from core.data.engine import get_engine, write_transaction
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from core.identity.principal import Principal
 from core.libraries.subjects.credit import blacklisted
 from core.libraries.subjects.registration import own_subject
@@ -26,12 +26,14 @@ from core.libraries.subjects.tables import SubjectState
 from core.storage import ObjectKey, ObjectStorage, discard
 from core.tenancy.registry import TenantRef
 from tenants.materials import check_file
-from tenants.projects.registration import project_in
-from tenants.projects.sealing import seal_bid
-from tenants.projects.tables import Bid, BidState, Lot, ProjectState
+from tenants.projects.registration import lot_in, project_in
+from tenants.projects.sealing import binding, seal_bid
+from tenants.projects.tables import Bid, BidState, Lot, Opening, ProjectState
 from themes.i18n import local
 
-Price = Annotated[int, msgspec.Meta(gt=0, le=10**15)]  # fen
+MAX_PRICE_FEN = 10**15
+Price = Annotated[int, msgspec.Meta(gt=0, le=MAX_PRICE_FEN)]  # fen, for the edges
+Section = Annotated[int, msgspec.Meta(ge=1, le=999)]  # a section's number
 
 
 class Receipt(msgspec.Struct):
@@ -47,12 +49,16 @@ class Receipt(msgspec.Struct):
 
 
 async def _open_for_bids(tenant: TenantRef, project_id: int) -> dict[str, object]:
-    """The project while it takes bids: registered, its notice out, before its deadline."""
+    """The project while it takes bids: registered, its notice out, before its deadline, and
+    no section of it opened."""
     project = await project_in(tenant, project_id)
     deadline = project["bid_deadline"]
     if project["state"] != ProjectState.registered.value or not isinstance(deadline, dt.datetime):
         raise DomainError("本项目尚未发布招标（采购）公告 / the project takes no bids yet")
-    if dt.datetime.now(dt.UTC) >= deadline:
+    opened = await Opening.exists().where(
+        (Opening.project == project_id) & (Opening.tenant == tenant.id)
+    )
+    if opened or dt.datetime.now(dt.UTC) >= deadline:
         raise DomainError(
             f"投标截止时间（{local(deadline)}）已过，不再接收投标文件 / the bid deadline has "
             "passed: no bid is taken",
@@ -75,14 +81,7 @@ async def _bidder(principal: Principal) -> dict[str, object]:
     return subject
 
 
-async def _lot(project_id: int, number: int) -> dict[str, object]:
-    lot = await Lot.select().where((Lot.project == project_id) & (Lot.number == number)).first()
-    if lot is None:
-        raise NotFound("标段不存在 / no such section")
-    return lot
-
-
-async def _lock(lot_id: int) -> None:
+async def lock_lot(lot_id: int) -> None:
     """Serialise the lot's bids until the transaction ends (SQLite: the write lock does)."""
     if isinstance(get_engine(), PostgresEngine):
         await Lot.raw("SELECT id FROM lot WHERE id = {} FOR UPDATE", lot_id)
@@ -103,19 +102,20 @@ async def submit_bid(
     """Seal and store the bid; it replaces the supplier's current bid for the lot, if any."""
     await authorize(authorizer, principal, tenant_domain(tenant.id), "participation", "create")
     await _open_for_bids(tenant, project_id)
-    lot = await _lot(project_id, lot_number)
+    lot = await lot_in(tenant, project_id, lot_number)
     subject = await _bidder(principal)
     checked_at = dt.datetime.now(dt.UTC)
-    msgspec.convert(price_fen, Price)  # the edge checked it; a service call is held to it too
+    if not 0 < price_fen <= MAX_PRICE_FEN:
+        raise DomainError("投标报价不正确 / the price is not valid", detail={"field": "price"})
     check_file(filename, data)
     ref = uuid.uuid4().hex
-    sealed = seal_bid(ref, data, price_fen)
+    sealed = seal_bid(binding(tenant.id, lot["id"], subject["id"], ref), data, price_fen)  # type: ignore[arg-type]
     key = ObjectKey.for_tenant(tenant.id, "bids", str(project_id), f"{ref}.sealed")
     await storage.put(key, sealed.ciphertext, "application/octet-stream")
     slot = f"{lot['id']}:{subject['id']}"
     try:
         async with write_transaction():
-            await _lock(lot["id"])  # type: ignore[arg-type]
+            await lock_lot(lot["id"])  # type: ignore[arg-type]
             await _open_for_bids(tenant, project_id)  # a correction may have moved it
             replaced = (
                 await Bid.update({Bid.state: BidState.replaced.value, Bid.current_slot: None})
@@ -165,10 +165,10 @@ async def withdraw_bid(
     is already withdrawn changes nothing."""
     await authorize(authorizer, principal, tenant_domain(tenant.id), "participation", "create")
     await _open_for_bids(tenant, project_id)
-    lot = await _lot(project_id, lot_number)
+    lot = await lot_in(tenant, project_id, lot_number)
     subject = await own_subject(principal)
     async with write_transaction():
-        await _lock(lot["id"])  # type: ignore[arg-type]
+        await lock_lot(lot["id"])  # type: ignore[arg-type]
         await _open_for_bids(tenant, project_id)
         withdrawn = (
             await Bid.update(

@@ -15,9 +15,10 @@ from core.audit.chain import RequestContext, record
 from core.authz.authorizer import Authorizer
 from core.authz.model import tenant_domain
 from core.authz.policies import Forbidden, authorize
+from core.crypto import DecryptionError
 from core.data.engine import write_transaction
 from core.data.errors import is_unique_violation
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from core.identity.principal import Principal
 from core.identity.tables import Account
 from core.libraries.subjects.tables import Subject
@@ -25,11 +26,14 @@ from core.notifications.service import notify
 from core.storage import ObjectKey, ObjectStorage
 from core.tenancy.registry import TenantRef
 from tenants.announcements.tables import ProcurementMethod as Method
+from tenants.projects.bids import lock_lot
 from tenants.projects.methods import METHODS
-from tenants.projects.registration import project_in
-from tenants.projects.sealing import open_bid
+from tenants.projects.registration import lot_in, project_in
+from tenants.projects.sealing import binding, open_bid
 from tenants.projects.tables import Bid, BidState, Lot, Opening, OpeningEntry, OpeningState
 from themes.i18n import local
+
+DECRYPTING = 8  # bids decrypted at once
 
 
 class EntryView(msgspec.Struct):
@@ -37,6 +41,7 @@ class EntryView(msgspec.Struct):
     price_fen: int
     digest: str
     verified: bool
+    decrypted: bool
 
 
 class OpeningView(msgspec.Struct):
@@ -46,13 +51,6 @@ class OpeningView(msgspec.Struct):
     min_bids: int
     opened_at: dt.datetime
     entries: list[EntryView]
-
-
-async def _lot(project_id: int, number: int) -> dict[str, object]:
-    lot = await Lot.select().where((Lot.project == project_id) & (Lot.number == number)).first()
-    if lot is None:
-        raise NotFound("标段不存在 / no such section")
-    return lot
 
 
 async def open_lot(
@@ -67,7 +65,7 @@ async def open_lot(
     """Open the lot; opening it again answers with the first opening."""
     await authorize(authorizer, principal, tenant_domain(tenant.id), "bid", "open")
     project = await project_in(tenant, project_id)
-    lot = await _lot(project_id, lot_number)
+    lot = await lot_in(tenant, project_id, lot_number)
     if (done := await _view(lot, project)) is not None:
         return done
     deadline = project["bid_deadline"]
@@ -79,12 +77,21 @@ async def open_lot(
             "time: no bid is decrypted",
             detail={"field": "deadline"},
         )
-    bids = await Bid.select().where((Bid.lot == lot["id"]) & (Bid.state == BidState.current.value))
+    async with write_transaction():
+        # A bid that passed its deadline check holds the section's lock until it commits: past
+        # the deadline, once we hold the lock, no bid is on its way in.
+        await lock_lot(lot["id"])  # type: ignore[arg-type]
+        bids = await Bid.select().where(
+            (Bid.lot == lot["id"])
+            & (Bid.state == BidState.current.value)
+            & (Bid.tenant == tenant.id)
+        )
     minimum = METHODS[Method(project["method"])].min_bids
+    gate = asyncio.Semaphore(DECRYPTING)
     entries = (
         []
         if len(bids) < minimum
-        else await asyncio.gather(*(_opened(storage, bid) for bid in bids))
+        else await asyncio.gather(*(_opened(storage, bid, gate) for bid in bids))
     )
     state = OpeningState.failed if len(bids) < minimum else OpeningState.opened
     try:
@@ -119,20 +126,34 @@ async def open_lot(
     return view
 
 
-async def _opened(storage: ObjectStorage, bid: dict[str, object]) -> dict[str, object]:
-    """One bid decrypted (off the event loop: SM4 over a large file takes a while)."""
-    ciphertext = await storage.get(ObjectKey(str(bid["object_key"])))
-    data, price = await asyncio.to_thread(
-        open_bid, str(bid["ref"]), ciphertext, str(bid["sealed_key"]), str(bid["sealed_price"])
-    )
+async def _opened(
+    storage: ObjectStorage, bid: dict[str, object], gate: asyncio.Semaphore
+) -> dict[str, object]:
+    """One bid decrypted (off the event loop: SM4 over a large file takes a while), a few at a
+    time so that 200 large files are not all in memory at once. One whose sealed values do
+    not open is recorded as such, and the others are opened all the same."""
     subject = await Subject.select(Subject.name).where(Subject.id == bid["subject"]).first()
-    return {
+    entry = {
         "bid": bid["id"],
         "bidder": subject["name"] if subject else "",
-        "price_fen": price,
+        "price_fen": 0,
         "digest": bid["digest"],
-        "verified": hashlib.sha256(data).hexdigest() == bid["digest"],
+        "verified": False,
+        "decrypted": False,
     }
+    bound = binding(
+        int(str(bid["tenant"])), int(str(bid["lot"])), int(str(bid["subject"])), str(bid["ref"])
+    )
+    async with gate:
+        ciphertext = await storage.get(ObjectKey(str(bid["object_key"])))
+        try:
+            data, price = await asyncio.to_thread(
+                open_bid, bound, ciphertext, str(bid["sealed_key"]), str(bid["sealed_price"])
+            )
+        except DecryptionError:
+            return entry
+    digest = hashlib.sha256(data).hexdigest()
+    return {**entry, "price_fen": price, "verified": digest == bid["digest"], "decrypted": True}
 
 
 async def _tell_bidders(
@@ -172,7 +193,7 @@ async def _view(lot: dict[str, object], project: dict[str, object]) -> OpeningVi
         min_bids=METHODS[Method(project["method"])].min_bids,
         opened_at=opening["opened_at"],
         entries=[
-            EntryView(e["bidder"], e["price_fen"], e["digest"], e["verified"])
+            EntryView(e["bidder"], e["price_fen"], e["digest"], e["verified"], e["decrypted"])
             for e in sorted(entries, key=lambda e: e["id"])
         ],
     )

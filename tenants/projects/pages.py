@@ -7,9 +7,7 @@ Controllers only turn forms into drafts and refusals into pages; the rules are i
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -30,6 +28,7 @@ from core.flash import flash
 from core.forms import Form, Multipart, invalid_input
 from core.identity.principal import Principal
 from core.identity.routes import context_of
+from core.libraries.experts.specialties import specialty_names
 from core.navigation import NavEntry, register_nav
 from core.openapi import PathId
 from core.tenancy.registry import TenantRef
@@ -37,8 +36,9 @@ from core.tenancy.site import Site
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from tenants.announcements.tables import Announcement, Category
 from tenants.materials import GENERAL
-from tenants.projects import opening, purchasers, reading, registration
+from tenants.projects import draw, opening, purchasers, reading, registration
 from tenants.projects.methods import METHODS
+from tenants.projects.money import fen_of
 from tenants.projects.registration import project_in
 from tenants.projects.stages import OPENING
 from tenants.projects.tables import ProjectState, Track
@@ -61,7 +61,6 @@ PROJECT_FIELDS = {
     "lots": "project.lots",
 }
 Item = Annotated[str, PathParameter(max_length=40)]  # a checklist item's code
-YUAN = re.compile(r"^\d{1,13}(\.\d{1,2})?$")  # 元, at most two decimals (分)
 
 
 class PurchaserForm(msgspec.Struct):
@@ -85,8 +84,8 @@ class ProjectForm(msgspec.Struct):
     lots: str = ""  # one section per line
 
     def draft(self, locale: str) -> registration.ProjectDraft:
-        budget = self.budget.replace(",", "").strip()
-        if not YUAN.fullmatch(budget):
+        budget = fen_of(self.budget)
+        if budget is None:
             field = translate("project.budget", locale)
             raise DomainError(translate("form.invalid", locale, field=field))
         values = {
@@ -94,7 +93,7 @@ class ProjectForm(msgspec.Struct):
             "track": self.track,
             "method": self.method,
             "category": self.category,
-            "budget_fen": int(Decimal(budget) * 100),
+            "budget_fen": budget,
             "lots": [line.strip() for line in self.lots.splitlines() if line.strip()],
         }
         try:
@@ -437,6 +436,7 @@ async def project_page(
         .order_by(Announcement.id)
     )
     dom = tenant_domain(tenant.id)
+    drawer = await authorizer.allowed(principal.casbin_subject, dom, "expert_draw", "conduct")
     return Template(
         "console/project.html",
         status_code=status_code,
@@ -458,6 +458,11 @@ async def project_page(
                 for o in await opening.records(tenant, await project_in(tenant, project_id))
             },
             "opener": await authorizer.allowed(principal.casbin_subject, dom, "bid", "open"),
+            "drawer": drawer,
+            "draws": await draw.draws_of(authorizer, principal, tenant, project_id)
+            if drawer
+            else [],
+            "specialties": await specialty_names() if drawer else {},
             "deadline_passed": project.bid_deadline is not None
             and project.bid_deadline <= dt.datetime.now(dt.UTC),
             "opening": OPENING[Track(project.track)],

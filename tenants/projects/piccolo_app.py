@@ -4,6 +4,8 @@ from piccolo.conf.apps import AppConfig
 
 from tenants.projects.tables import (
     Bid,
+    DrawMember,
+    ExpertDraw,
     Lot,
     Opening,
     OpeningEntry,
@@ -11,6 +13,7 @@ from tenants.projects.tables import (
     ProjectMaterial,
     Purchaser,
     PurchaserMember,
+    RecusalRequest,
 )
 
 HERE = Path(__file__).parent
@@ -27,6 +30,9 @@ APP_CONFIG = AppConfig(
         Bid,
         Opening,
         OpeningEntry,
+        ExpertDraw,
+        DrawMember,
+        RecusalRequest,
     ],
     migration_dependencies=["core.tenancy.piccolo_app", "core.identity.piccolo_app"],
     commands=[],

@@ -109,7 +109,7 @@ async def add_member(
 
     The role is granted after the account's transaction commits (the grant reloads the
     tenant's policies, which must see committed rows); a failed grant leaves a member without
-    the role, which the staff page's role assignment, or this call retried, gives."""
+    the role, which the role assignment page (/roles) gives."""
     await authorize(authorizer, principal, tenant_domain(tenant.id), "purchaser", "manage")
     await _purchaser_in(tenant, purchaser_id)
     async with write_transaction():

@@ -14,6 +14,7 @@ import uuid
 from typing import Annotated
 
 import msgspec
+from piccolo.engine.postgres import PostgresEngine
 
 from core.approvals import service as approvals
 from core.audit.chain import RequestContext, record
@@ -21,7 +22,7 @@ from core.audit.labels import register_object_label, word_label
 from core.authz.authorizer import Authorizer
 from core.authz.model import tenant_domain
 from core.authz.policies import Forbidden, authorize
-from core.data.engine import write_transaction
+from core.data.engine import get_engine, write_transaction
 from core.errors import DomainError, NotFound
 from core.identity.principal import Principal
 from core.identity.tables import Account
@@ -120,6 +121,30 @@ async def project_in(tenant: TenantRef, project_id: int) -> dict[str, object]:
     if row is None:
         raise NotFound(NO_SUCH_PROJECT)
     return row
+
+
+async def locked_project(tenant: TenantRef, project_id: int) -> dict[str, object]:
+    """The project, its row locked until the transaction ends (SQLite: the write lock that
+    ``write_transaction`` takes at BEGIN does it): for read-then-write steps."""
+    if isinstance(get_engine(), PostgresEngine):
+        await Project.raw(
+            "SELECT id FROM project WHERE id = {} AND tenant = {} FOR UPDATE",
+            project_id,
+            tenant.id,
+        )
+    return await project_in(tenant, project_id)
+
+
+async def lot_in(tenant: TenantRef, project_id: int, number: int) -> dict[str, object]:
+    """The project's section of that number (标段), of this tenant."""
+    lot = (
+        await Lot.select()
+        .where((Lot.project == project_id) & (Lot.number == number) & (Lot.tenant == tenant.id))
+        .first()
+    )
+    if lot is None:
+        raise NotFound("标段不存在 / no such section")
+    return lot
 
 
 async def _own_project(
@@ -221,7 +246,7 @@ async def submit_project(
     now = dt.datetime.now(dt.UTC)
     due = (await calendar()).due_after(now, REGISTRATION_DAYS)
     async with write_transaction():
-        state = (await project_in(tenant, project_id))["state"]  # again, under the lock
+        state = (await locked_project(tenant, project_id))["state"]  # again, under the lock
         if state == ProjectState.returned.value:
             await approvals.resubmit(project["request_id"], principal, context)  # type: ignore[arg-type]
             request_id = project["request_id"]
@@ -262,16 +287,15 @@ async def accept(
     changes nothing; one another person holds is refused with their name."""
     await _may_review(authorizer, principal, tenant)
     async with write_transaction():
-        project = await project_in(tenant, project_id)
+        project = await locked_project(tenant, project_id)
         if project["state"] != ProjectState.submitted.value:
             raise DomainError("只有待登记的项目可以受理 / only a submitted registration is taken")
         owner = project["service_owner"]
         if owner == principal.account_id:
             return
         if owner is not None:
-            raise Forbidden(
-                f"已由{await _name(owner)}受理 / {await _name(owner)} already took it",  # type: ignore[arg-type]
-            )
+            name = await _name(owner)  # type: ignore[arg-type]
+            raise Forbidden(f"已由{name}受理 / {name} already took it")
         await Project.update({Project.service_owner: principal.account_id}).where(
             Project.id == project_id
         )
@@ -368,8 +392,9 @@ def _project_in_words(rest: str, locale: str) -> str | None:
     """The audit log's ``project:<id>:<item>`` as "<id> · <the item's title>", and
     ``project:<id>:lot:<n>`` as "<id> · 标段 <n>"."""
     number, _, item = rest.partition(":")
-    if item.startswith("lot:"):
-        return f"{number} · {word_label('lot', locale)} {item.removeprefix('lot:')}"
+    for kind in ("lot", "draw"):  # project:<id>:lot:<n>, project:<id>:draw:<n>
+        if item.startswith(f"{kind}:"):
+            return f"{number} · {word_label(kind, locale)} {item.removeprefix(f'{kind}:')}"
     titles = {i.code: i.title for i in every_item()}
     return f"{number} · {in_locale(titles[item], locale)}" if item in titles else None
 

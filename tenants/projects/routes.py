@@ -43,8 +43,8 @@ class RegistrationState(msgspec.Struct):
 
 @dataclass
 class BidUpload:
-    lot: int
-    price_fen: int
+    lot: bids.Section
+    price_fen: bids.Price
     file: UploadFile
 
 

@@ -3,10 +3,11 @@
 A bid's file is encrypted with a fresh 16-byte key; that key and the price are sealed under the
 platform's bid key, derived from the data key (``SUNSHINE_DATA_KEY``, never in the database).
 The database and the bucket hold ciphertext only: whoever reads them, head office included,
-reads nothing of a bid. The bid's random reference is bound in as associated data, so a sealed value
-moved to another bid does not open. Opening before the deadline is refused by the service
-(tenants.projects.opening); a bidder-held key (a CA certificate, 电子招标投标办法) would make
-that a property of the cryptography rather than of the service: not done here.
+reads nothing of a bid. The bid's tenant, section, supplier and random reference are bound in
+as associated data, so a sealed value moved to another bid, supplier or section does not open.
+Opening before the deadline is refused by the service (tenants.projects.opening); the platform
+holds the key, so that is the service's rule, not the cryptography's: a bidder-held key (a CA
+certificate, 电子招标投标办法) would make it the cryptography's. Not done here.
 """
 
 from __future__ import annotations
@@ -55,8 +56,13 @@ class Sealed:
     sealed_price: str
 
 
+def binding(tenant_id: int, lot_id: int, subject_id: int, ref: str) -> str:
+    """What a bid's sealed values are bound to: whose bid it is, for which section."""
+    return f"t{tenant_id}:lot{lot_id}:s{subject_id}:{ref}"
+
+
 def seal_bid(bid_ref: str, data: bytes, price_fen: int) -> Sealed:
-    """``bid_ref`` names the bid for good (its object key's unique part)."""
+    """``bid_ref`` is the bid's :func:`binding`."""
     key = os.urandom(16)
     platform = _platform_key()
     return Sealed(

@@ -15,8 +15,8 @@ from core.workdays.service import calendar
 from tenants.announcements.tables import OPENS_PROCEDURE, AnnouncementType
 from tenants.announcements.tables import ProcurementMethod as Method
 from tenants.projects.methods import METHODS, Period
-from tenants.projects.registration import project_in
-from tenants.projects.tables import Project, ProjectState, Track
+from tenants.projects.registration import locked_project, project_in
+from tenants.projects.tables import Opening, Project, ProjectState, Track
 from themes.i18n import local, translate
 
 T = AnnouncementType
@@ -71,9 +71,32 @@ async def project_of_announcement(
             )
         if deadline is None:
             raise _refuse("请填写投标（响应）截止时间", "the bid deadline is needed", "deadline_at")
+    if deadline is not None and kind is T.correction:
+        await _may_move(tenant, project)
     if deadline is not None and kind in (*OPENS_PROCEDURE, T.correction):
         await check_deadline(project, kind, deadline, dt.datetime.now(dt.UTC))
     return project
+
+
+async def _may_move(tenant: TenantRef, project: dict[str, object]) -> None:
+    """A correction moves the bid deadline only of an opening notice out, before that
+    deadline and before any section is opened."""
+    deadline = project["bid_deadline"]
+    if project["opening_notice"] is None or not isinstance(deadline, dt.datetime):
+        raise _refuse(
+            "本项目尚未发布招标（采购）公告，没有可变更的截止时间",
+            "no notice is out: there is no deadline to move",
+            "deadline_at",
+        )
+    opened = await Opening.exists().where(
+        (Opening.project == project["id"]) & (Opening.tenant == tenant.id)
+    )
+    if opened or deadline <= dt.datetime.now(dt.UTC):
+        raise _refuse(
+            "投标截止时间已过或已开标，不能再变更截止时间",
+            "the deadline has passed or a section is opened: it is not moved",
+            "deadline_at",
+        )
 
 
 def _period(project: dict[str, object], kind: AnnouncementType) -> Period:
@@ -111,7 +134,9 @@ async def on_published(
         return
     if kind not in OPENS_PROCEDURE and kind is not T.correction:
         return
-    project = await project_in(tenant, project_id)  # type: ignore[arg-type]
+    project = await locked_project(tenant, project_id)  # type: ignore[arg-type]
+    if kind is T.correction:
+        await _may_move(tenant, project)
     if kind in OPENS_PROCEDURE and project["opening_notice"] not in (None, announcement["id"]):
         raise _refuse(  # two drafts: the first published is the notice
             "本项目已发布公告，变更请发布更正公告",

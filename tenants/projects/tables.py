@@ -65,7 +65,7 @@ class Project(Table, tablename="project"):
 
     tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
     purchaser = ForeignKey(references=Purchaser, on_delete=OnDelete.restrict, index=True)
-    code = Varchar(length=30, null=True, default=None, unique=True)  # given when submitted
+    code = Varchar(length=30, null=True, default=None, unique=True)  # given once it is created
     title = Varchar(length=200)
     track = Varchar(length=20, choices=Track)
     method = Varchar(length=40)
@@ -165,6 +165,63 @@ class OpeningEntry(Table, tablename="opening_entry"):
     opening = ForeignKey(references=Opening, on_delete=OnDelete.cascade, index=True)
     bid = ForeignKey(references=Bid, on_delete=OnDelete.restrict, unique=True)
     bidder = Varchar(length=200)  # the supplier's name at the opening
-    price_fen = BigInt()
+    price_fen = BigInt()  # 0 when it did not decrypt
     digest = Varchar(length=64)
     verified = Boolean()  # the decrypted file has the digest of the receipt
+    # False: its sealed values did not open (tampered or damaged); the bid counts as withdrawn
+    # (电子招标投标办法: a decryption failure not of the bidder's making).
+    decrypted = Boolean(default=True)
+
+
+class DrawState(StrEnum):
+    drawing = "drawing"  # 抽取中: answers awaited, refusals redrawn
+    complete = "complete"  # 已组成: every seat accepted
+    short = "short"  # 人数不足: the pool ran out; a new draw is needed
+
+
+class ExpertDraw(Table, tablename="expert_draw"):
+    """An expert draw (专家抽取) of a project's evaluation committee: random from the shared
+    library with a recorded seed, so the same pool and seed give the same experts again."""
+
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    project = ForeignKey(references=Project, on_delete=OnDelete.restrict, index=True)
+    specialty_code = Varchar(length=12)
+    region_code = Varchar(length=6)  # "" for anywhere
+    committee_size = Integer()  # odd; the purchaser's representatives included
+    representatives = Integer()
+    seed = Varchar(length=64)
+    pool = Text()  # JSON: the candidate experts' ids, ascending, after every recusal
+    excluded = Integer()  # how many the recusal rules took out of the pool
+    state = Varchar(length=20, choices=DrawState, default=DrawState.drawing.value)
+    convenor = ForeignKey(references=Account, on_delete=OnDelete.restrict)  # 召集人
+    revealed_at = Timestamptz(null=True, default=None)  # identities shown to the convenor
+    created_by = ForeignKey(references=Account, on_delete=OnDelete.restrict)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class MemberState(StrEnum):
+    invited = "invited"  # 待确认
+    accepted = "accepted"  # 已确认参加
+    refused = "refused"  # 拒绝或未应答: replaced by the next of the seeded order
+
+
+class DrawMember(Table, tablename="draw_member"):
+    """One expert of a draw, at its place in the seeded order."""
+
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    draw = ForeignKey(references=ExpertDraw, on_delete=OnDelete.cascade, index=True)
+    expert = Integer(index=True)  # core.libraries.experts Expert id
+    position = Integer()  # 0-based place in the seeded order
+    state = Varchar(length=20, choices=MemberState, default=MemberState.invited.value)
+    answered_at = Timestamptz(null=True, default=None)
+
+
+class RecusalRequest(Table, tablename="recusal_request"):
+    """A bidder's written request that an expert recuse (申请回避, 政采条例 9)."""
+
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    project = ForeignKey(references=Project, on_delete=OnDelete.restrict, index=True)
+    subject = Integer()  # the bidder's library entry
+    expert_code = Varchar(length=16)
+    reason = Text()
+    created_at = Timestamptz(default=TimestamptzNow())

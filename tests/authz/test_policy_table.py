@@ -140,6 +140,9 @@ TABLE: dict[tuple[str, str, str], tuple[bool, bool, bool]] = {
     ("tenant_staff", "bid", "open"): (True, False, False),
     ("supplier", "bid", "open"): (False, False, False),
     ("hq_admin", "bid", "open"): (False, False, False),
+    ("tenant_staff", "expert_draw", "conduct"): (True, False, False),
+    ("purchaser", "expert_draw", "conduct"): (False, False, False),
+    ("supplier", "expert_draw", "conduct"): (False, False, False),
 }
 
 # Under suspension the tenant's staff and new supplier actions are denied; reading is not.

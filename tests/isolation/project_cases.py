@@ -150,6 +150,10 @@ async def _bids_of_a_not_on_b(world: World) -> None:
             (supplier, "POST", "/api/projects/{}/bids/1/withdrawal", {}),
             (admin_b, "POST", "/api/projects/{}/lots/1/opening", {}),
             (admin_b, "GET", "/api/projects/{}/openings", {}),
+            (admin_b, "POST", "/console/projects/{}/draws", {"data": {"committee_size": "5"}}),
+            (admin_b, "POST", "/console/projects/{}/draws/1/members/1/answer", {}),
+            (admin_b, "POST", "/console/projects/{}/draws/1/reveal", {}),
+            (supplier, "POST", "/projects/{}/recusals", {"data": {"expert_code": "ZJ1"}}),
         ):
             answer = await client.request(method, path.format(project_id), **extra)
             missing = await client.request(method, path.format(MISSING), **extra)
@@ -180,6 +184,15 @@ PROJECT_CASES = {
         _bids_of_a_not_on_b
     ),
     ("GET", "/api/projects/{project_id:int}/openings"): CrossTenant(_bids_of_a_not_on_b),
+    ("POST", "/console/projects/{project_id:int}/draws"): CrossTenant(_bids_of_a_not_on_b),
+    (
+        "POST",
+        "/console/projects/{project_id:int}/draws/{draw_id:int}/members/{member_id:int}/answer",
+    ): CrossTenant(_bids_of_a_not_on_b),
+    ("POST", "/console/projects/{project_id:int}/draws/{draw_id:int}/reveal"): CrossTenant(
+        _bids_of_a_not_on_b
+    ),
+    ("POST", "/projects/{project_id:int}/recusals"): CrossTenant(_bids_of_a_not_on_b),
     ("GET", "/console/purchasers"): CrossTenant(_purchasers_of_a_not_on_b),
     ("POST", "/console/purchasers"): CrossTenant(_purchasers_of_a_not_on_b),
     ("POST", "/console/purchasers/{purchaser_id:int}/members"): CrossTenant(

@@ -104,3 +104,16 @@ async def tendering_project(admin: httpx.AsyncClient, purchaser: Purchaser) -> i
     published = await admin.post(f"/api/console/announcements/{made.json()['id']}/publish")
     assert published.status_code == 200, published.text
     return project_id
+
+
+def bid_file(text: str) -> bytes:
+    return f"%PDF-1.4\n% {text}\n".encode()
+
+
+async def send(
+    client: httpx.AsyncClient, project_id: int, lot: int, price: str, text: str
+) -> httpx.Response:
+    files = {"file": ("投标文件.pdf", bid_file(text), "application/pdf")}
+    return await client.post(
+        f"/projects/{project_id}/bids", data={"lot": str(lot), "price": price}, files=files
+    )

@@ -9,7 +9,6 @@ import datetime as dt
 import hashlib
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 import pytest_asyncio
 from litestar import Litestar
@@ -19,10 +18,10 @@ from core.identity.tables import Account, AccountKind
 from core.notifications.tables import Notice
 from core.storage import ObjectKey
 from tenants.projects import bids
-from tenants.projects.tables import Bid, Opening, Project
+from tenants.projects.tables import Bid, Opening, OpeningEntry, Project
 from tests.libraries.helpers import library_manager, registered_supplier
-from tests.portal.helpers import Site, close, new_site
-from tests.projects.helpers import purchaser_of, tendering_project
+from tests.portal.helpers import Site, close, draft, new_site
+from tests.projects.helpers import bid_file, purchaser_of, send, tendering_project
 
 
 @pytest_asyncio.fixture
@@ -30,17 +29,6 @@ async def site(app: Litestar) -> AsyncIterator[Site]:
     made = await new_site(app, "投标开标测试分平台")
     yield made
     await close(made)
-
-
-def bid_file(text: str) -> bytes:
-    return f"%PDF-1.4\n% {text}\n".encode()
-
-
-async def send(client: httpx.AsyncClient, project_id: int, lot: int, price: str, text: str):  # type: ignore[no-untyped-def]
-    files = {"file": ("投标文件.pdf", bid_file(text), "application/pdf")}
-    return await client.post(
-        f"/projects/{project_id}/bids", data={"lot": str(lot), "price": price}, files=files
-    )
 
 
 async def past_deadline(project_id: int) -> None:
@@ -81,7 +69,6 @@ async def test_bid_replace_withdraw_late_and_open(app: Litestar, site: Site) -> 
         row = (await Bid.select().where(Bid.state == "current").where(Bid.project == project_id))[0]
         stored = await app.state.object_storage.get(ObjectKey(row["object_key"]))
         assert b"%PDF" not in stored and "标书".encode() not in stored
-        assert "00000" not in row["sealed_price"]
 
         early = await site.client.post(f"/console/projects/{project_id}/lots/1/opening")
         assert early.status_code == 400 and "开标时间" in early.text
@@ -199,3 +186,52 @@ async def test_twenty_racing_submissions_leave_one_current_bid(app: Litestar, si
     finally:
         await buyer.client.aclose()
         await client.aclose()
+
+
+@pytest.mark.asyncio
+async def test_a_swapped_seal_does_not_open_and_the_rest_still_do(
+    app: Litestar, site: Site
+) -> None:
+    buyer = await purchaser_of(app, site.client, site.tenant.slug)
+    suppliers = [await registered_supplier(app, site) for _ in range(3)]
+    try:
+        project_id = await tendering_project(site.client, buyer)
+        for n, (_, _, client) in enumerate(suppliers):
+            assert (await send(client, project_id, 1, f"{n + 1}000", f"标书{n}")).status_code == 303
+        first, second = await Bid.select().where(Bid.project == project_id).limit(2)
+        # Someone with write access to the database moves one bid's sealed price to another.
+        await Bid.update({Bid.sealed_price: first["sealed_price"]}).where(Bid.id == second["id"])
+        await past_deadline(project_id)
+        assert (
+            await site.client.post(f"/console/projects/{project_id}/lots/1/opening")
+        ).status_code == 303
+        entries = await OpeningEntry.select().where(
+            OpeningEntry.bid.is_in([first["id"], second["id"]])
+        )
+        by_bid = {e["bid"]: e for e in entries}
+        assert by_bid[first["id"]]["decrypted"] and by_bid[first["id"]]["verified"]
+        assert not by_bid[second["id"]]["decrypted"]
+        page = await site.client.get(f"/console/projects/{project_id}")
+        assert "无法解密，视为撤回" in page.text
+        # The deadline is not moved once a section is opened, so bidding does not open again.
+        notice = (await Project.select(Project.opening_notice).where(Project.id == project_id))[0]
+        moved = await site.client.post(
+            "/api/console/announcements",
+            json=draft(
+                type="correction",
+                corrects=notice["opening_notice"],
+                title="开标后的更正公告",
+                deadline_at=(dt.datetime.now(dt.UTC) + dt.timedelta(days=20)).isoformat(),
+            ),
+        )
+        assert moved.status_code == 400 and "不能再变更截止时间" in moved.text
+        again = await send(suppliers[0][2], project_id, 1, "500", "开标后")
+        assert again.status_code == 400
+        huge = await suppliers[0][2].post(
+            f"/projects/{project_id}/bids", data={"lot": "9" * 25, "price": "1"}
+        )
+        assert huge.status_code == 400
+    finally:
+        await buyer.client.aclose()
+        for _, _, client in suppliers:
+            await client.aclose()

@@ -151,6 +151,11 @@ async def test_bad_input_is_refused_in_words_and_nothing_is_written(
             f"/console/projects/{project_id}/decision", data={"decision": "return"}
         )
         assert empty_return.status_code == 400 and "逐项列明" in empty_return.text
+        too_long = await site.client.post(
+            f"/console/projects/{project_id}/decision",
+            data={"decision": "return", "problem.general": "问" * 600},
+        )
+        assert too_long.status_code == 400 and "不超过 500 字" in too_long.text
         assert (await _project(project_id))["state"] == "submitted"
         late = await upload(buyer, project_id, "requirements")
         assert late.status_code == 400 and "已提交的登记不能修改" in late.text

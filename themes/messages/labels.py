@@ -125,6 +125,16 @@ _OPENING_STATES = {
     "opened": ("已开标", "Opened"),
     "failed": ("流标（须重新招标）", "Failed: re-tender"),
 }
+_DRAW_STATES = {
+    "drawing": ("抽取中", "Drawing"),
+    "complete": ("已组成", "Complete"),
+    "short": ("人数不足，须重新抽取", "Short: draw again"),
+}
+_MEMBER_STATES = {
+    "invited": ("待确认", "Invited"),
+    "accepted": ("已确认参加", "Confirmed"),
+    "refused": ("拒绝或未应答", "Refused"),
+}
 _TRACKS = {
     "tender": ("招标投标", "Tender"),
     "government": ("政府采购", "Government procurement"),
@@ -173,6 +183,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **_group("expert_title", TITLE_LABELS),
     **_group("availability", _AVAILABILITY),
     **_group("track", _TRACKS),
+    **_group("draw_state", _DRAW_STATES),
+    **_group("member_state", _MEMBER_STATES),
     **_group("bid_state", _BID_STATES),
     **_group("opening_state", _OPENING_STATES),
     **_group("announcement_state", _ANNOUNCEMENT_STATES),

@@ -94,9 +94,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bids.go": ("递交投标文件", "Submit a bid"),
     "bids.title": ("递交投标文件", "Bids"),
     "bids.sealed": (
-        "投标文件以国密 SM4 加密保存，开标前任何人（包括平台）均无法查看；截止前可替换或撤回。",
-        "Bids are sealed with SM4 and unreadable to anyone, the platform included, before the "
-        "opening; until the deadline they may be replaced or withdrawn.",
+        "投标文件以国密 SM4 加密保存，数据库和文件存储中只有密文；开标时间前平台不解密，"
+        "任何人（包括平台工作人员）都看不到文件和报价；截止前可替换或撤回。",
+        "Bids are sealed with SM4: the database and the file store hold ciphertext only; the "
+        "platform decrypts nothing before the opening time, so nobody, its staff included, "
+        "sees a file or a price; until the deadline a bid may be replaced or withdrawn.",
     ),
     "bids.lot": ("第 {number} 标段：{title}", "Section {number}: {title}"),
     "bids.lot_column": ("标段", "Section"),
@@ -127,8 +129,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "opening.price": ("投标报价（元）", "Price (yuan)"),
     "opening.digest": ("文件摘要", "Digest"),
     "opening.verified": ("与回执一致", "Matches the receipt"),
+    "opening.undecrypted": ("无法解密，视为撤回", "Did not decrypt: counted as withdrawn"),
     "opening.yes": ("是", "Yes"),
     "opening.no": ("否", "No"),
+    "flash.drawn": ("已抽取评标专家，请逐一确认。", "Experts drawn: confirm each."),
+    "flash.revealed": (
+        "评标开始，专家身份已向您公开。",
+        "The evaluation starts: you see the experts.",
+    ),
+    "draw.title": ("评标专家抽取", "Expert draw"),
+    "draw.rule": (
+        "从共享专家库随机抽取；与采购人、投标人有雇佣关系的专家及投标人申请回避的专家自动回避；"
+        "专家拒绝或未应答时按同一随机序列自动补抽；专家身份在评标开始前不向任何人公开。",
+        "Drawn at random from the shared library; the purchaser's and the bidders' employees and "
+        "experts a bidder asked to recuse are left out; a refusal is replaced from the same "
+        "seeded order; nobody sees who they are before the evaluation starts.",
+    ),
+    "draw.summary": (
+        "{at} 抽取：评标委员会 {size} 人，其中专家 {experts} 人；"
+        "回避 {excluded} 人；召集人 {convenor}",
+        "Drawn at {at}: a committee of {size}, {experts} experts; {excluded} recused; "
+        "convenor {convenor}",
+    ),
+    "draw.seat": ("席位", "Seat"),
+    "draw.expert": ("专家", "Expert"),
+    "draw.answer": ("确认情况", "Answer"),
+    "draw.sealed": ("（评标开始前保密）", "(sealed until the evaluation)"),
+    "draw.accepted": ("确认参加", "Confirmed"),
+    "draw.refused": ("拒绝或未应答", "Refused or no answer"),
+    "draw.reveal": ("开始评标", "Start the evaluation"),
+    "draw.reveal_hint": ("仅召集人可见专家身份", "Only the convenor sees who they are"),
+    "draw.specialty": ("专业", "Specialty"),
+    "draw.region": ("专家所在地区", "Experts' region"),
+    "draw.committee_size": ("评标委员会人数（单数）", "Committee size (odd)"),
+    "draw.representatives": ("其中采购人代表人数", "Purchaser's representatives"),
+    "draw.draw": ("随机抽取", "Draw"),
+    "recusal.title": ("申请专家回避", "Ask for an expert's recusal"),
+    "recusal.expert_code": ("专家编号", "Expert code"),
+    "recusal.reason": ("回避理由", "Reason"),
+    "recusal.ask": ("提交回避申请", "Ask"),
     "workbench.registrations": ("待办理的项目登记", "Registrations to decide"),
     "workbench.my_projects": ("本单位的项目登记", "My unit's registrations"),
 }

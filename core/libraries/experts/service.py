@@ -245,6 +245,34 @@ async def _filters(specialty: str | None, region: str | None) -> list[object]:
     return clauses
 
 
+async def draw_pool(specialty: str, region: str | None) -> list[dict[str, object]]:
+    """The available experts of a specialty (and its sub-classes) and a region (and its
+    sub-regions), by id, with their employer: what an expert draw picks from
+    (tenants.projects.draw). Identities stay sealed."""
+    query = Expert.select(Expert.id, Expert.code, Expert.employer_credit_code).where(
+        Expert.availability == Availability.available.value
+    )
+    for clause in await _filters(specialty, region):
+        query = query.where(clause)  # type: ignore[arg-type]
+    return await query.order_by(Expert.id)
+
+
+async def names_of(expert_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(name, phone) by expert id, decrypted: for a committee's convenor once the evaluation
+    starts, and nobody else (the caller decides and audits)."""
+    cipher = field_cipher()
+    rows = await Expert.select(Expert.id, Expert.name_enc, Expert.phone_enc).where(
+        Expert.id.is_in(expert_ids or [0])
+    )
+    return {
+        int(r["id"]): (
+            cipher.decrypt(str(r["name_enc"]), NAME),
+            cipher.decrypt(str(r["phone_enc"]), PHONE_COLUMN),
+        )
+        for r in rows
+    }
+
+
 async def _details(
     rows: list[dict[str, object]],
 ) -> tuple[dict[int, list[SpecialtyRef]], dict[str, str]]:
