@@ -140,7 +140,8 @@ async def draw(
     request: DrawRequest,
     context: RequestContext | None = None,
 ) -> int:
-    """Draw the committee's experts; a project with a draw still running is refused."""
+    """Draw the committee's experts; only a project without a running or complete draw (a
+    short one may be followed by another)."""
     await _may_draw(authorizer, principal, tenant)
     project = await project_in(tenant, project_id)
     if not await Opening.exists().where(
@@ -179,9 +180,12 @@ async def draw(
         if await ExpertDraw.exists().where(
             (ExpertDraw.project == project_id)
             & (ExpertDraw.tenant == tenant.id)
-            & (ExpertDraw.state == DrawState.drawing.value)
+            & ExpertDraw.state.is_in([DrawState.drawing.value, DrawState.complete.value])
         ):
-            raise DomainError("本项目已有进行中的抽取 / a draw of this project is running")
+            raise DomainError(
+                "本项目已有进行中的抽取或已组成评标委员会 / a draw of this project is running or "
+                "its committee is complete"
+            )
         rows = await ExpertDraw.insert(
             ExpertDraw(
                 tenant=tenant.id,

@@ -134,6 +134,8 @@ async def test_draw_recuse_redraw_replay_and_reveal(app: Litestar, site: Site) -
             )
         (view,) = await draw.draws_of(authorizer, admin, site.tenant, project_id)
         assert view.state == "complete"
+        with pytest.raises(DomainError, match="已组成评标委员会"):
+            await draw.draw(authorizer, admin, site.tenant, project_id, request(), context)
 
         replayed = await draw.replay(site.tenant, project_id, draw_id)
         assert replayed.matches and len(replayed.drawn) == 6 and len(replayed.pool) == 6
