@@ -83,6 +83,7 @@ from tenants.domain_routes import CustomDomainApi, CustomDomainPages, tls_ask
 from tenants.pages import ApplicantPages, OperatorPages
 from tenants.projects.bid_pages import BidPages, OpeningPages
 from tenants.projects.draw_pages import DrawPages, RecusalPages
+from tenants.projects.evaluation_pages import EvaluationPages
 from tenants.projects.pages import OverduePages, ProjectPages, PurchaserPages
 from tenants.projects.routes import ProjectApi, PurchaserApi
 from tenants.routes import ApplicantApi, NoticeApi, OperatorApi, ReviewApi, SupervisionApi
@@ -256,6 +257,7 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 PurchaserApi,
                 BidPages,
                 DrawPages,
+                EvaluationPages,
                 RecusalPages,
                 OpeningPages,
                 ProjectApi,

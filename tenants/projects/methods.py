@@ -46,6 +46,9 @@ class MethodRules:
     items: tuple[ChecklistItem, ...] = ()  # materials this method adds to its track's
     bid_period: Period = TENDER_PERIOD  # from the opening notice's publication to the deadline
     correction_period: Period = TENDER_CORRECTION  # from a correction to the deadline it sets
+    # Points of 100 the price weighs in the evaluation (综合评分法; 87号令 55: goods 30–60,
+    # services 10–30); 100 where the lowest valid price wins (询价, 竞价, 单一来源).
+    price_weight: int = 30
 
 
 # What every registration of a track carries.
@@ -102,6 +105,7 @@ METHODS: dict[Method, MethodRules] = {
             3,
             bid_period=SHORT_PERIOD,
             correction_period=SHORT_PERIOD,
+            price_weight=100,
         ),
         MethodRules(
             Method.single_source,
@@ -114,6 +118,7 @@ METHODS: dict[Method, MethodRules] = {
             ),
             bid_period=Period(0),  # the supplier is known; its publicity precedes registration
             correction_period=Period(0),
+            price_weight=100,
         ),
         MethodRules(  # an enterprise's own rules: configuration (unverified)
             Method.reverse_auction,
@@ -121,6 +126,7 @@ METHODS: dict[Method, MethodRules] = {
             3,
             bid_period=SHORT_PERIOD,
             correction_period=SHORT_PERIOD,
+            price_weight=100,
         ),
     )
 }

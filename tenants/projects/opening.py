@@ -37,6 +37,7 @@ DECRYPTING = 8  # bids decrypted at once
 
 
 class EntryView(msgspec.Struct):
+    bid: int
     bidder: str
     price_fen: int
     digest: str
@@ -193,7 +194,9 @@ async def _view(lot: dict[str, object], project: dict[str, object]) -> OpeningVi
         min_bids=METHODS[Method(project["method"])].min_bids,
         opened_at=opening["opened_at"],
         entries=[
-            EntryView(e["bidder"], e["price_fen"], e["digest"], e["verified"], e["decrypted"])
+            EntryView(
+                e["bid"], e["bidder"], e["price_fen"], e["digest"], e["verified"], e["decrypted"]
+            )
             for e in sorted(entries, key=lambda e: e["id"])
         ],
     )

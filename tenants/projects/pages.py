@@ -36,7 +36,7 @@ from core.tenancy.site import Site
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from tenants.announcements.tables import Announcement, Category
 from tenants.materials import GENERAL
-from tenants.projects import draw, opening, purchasers, reading, registration
+from tenants.projects import draw, evaluation, opening, purchasers, reading, registration
 from tenants.projects.methods import METHODS
 from tenants.projects.money import fen_of
 from tenants.projects.registration import project_in
@@ -463,6 +463,8 @@ async def project_page(
             if drawer
             else [],
             "specialties": await specialty_names() if drawer else {},
+            "results": await evaluation.results_of(tenant, project_id),
+            "now": dt.datetime.now(dt.UTC),
             "deadline_passed": project.bid_deadline is not None
             and project.bid_deadline <= dt.datetime.now(dt.UTC),
             "opening": OPENING[Track(project.track)],

@@ -3,8 +3,11 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from tenants.projects.tables import (
+    Award,
     Bid,
+    Contract,
     DrawMember,
+    EvaluationResult,
     ExpertDraw,
     Lot,
     Opening,
@@ -33,6 +36,9 @@ APP_CONFIG = AppConfig(
         ExpertDraw,
         DrawMember,
         RecusalRequest,
+        EvaluationResult,
+        Award,
+        Contract,
     ],
     migration_dependencies=["core.tenancy.piccolo_app", "core.identity.piccolo_app"],
     commands=[],

@@ -1,7 +1,8 @@
 """A project's announcements follow its stage (公告随项目阶段): a registered project opens its
 procedure with the one notice its track uses, with a bid deadline no earlier than its method's
-statutory period allows; a correction moves that deadline and the clock follows; result types
-wait for an evaluation. Called by the announcements service, in its transactions."""
+statutory period allows; a correction moves that deadline and the clock follows; a candidate
+publicity waits for an evaluation report and starts its 3 days, an award notice for an award.
+Called by the announcements service, in its transactions."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from core.tenancy.registry import TenantRef
 from core.workdays.service import calendar
 from tenants.announcements.tables import OPENS_PROCEDURE, AnnouncementType
 from tenants.announcements.tables import ProcurementMethod as Method
+from tenants.projects import evaluation
 from tenants.projects.methods import METHODS, Period
 from tenants.projects.registration import locked_project, project_in
 from tenants.projects.tables import Opening, Project, ProjectState, Track
@@ -25,7 +27,8 @@ OPENING: dict[Track, AnnouncementType] = {
     Track.government: T.procurement_notice,
     Track.enterprise: T.procurement_notice,
 }
-RESULTS = frozenset({T.candidate_publicity, T.deal_result_publicity, T.award_notice, T.deal_notice})
+PUBLICITY = frozenset({T.candidate_publicity, T.deal_result_publicity})
+AWARDS = frozenset({T.award_notice, T.deal_notice})
 NOT_PROCUREMENT = frozenset({T.grant_notice, T.transfer_notice})
 
 
@@ -49,10 +52,16 @@ async def project_of_announcement(
         raise _refuse("项目尚未完成登记", "the project is not registered yet")
     if kind in NOT_PROCUREMENT:
         raise _refuse("出让、转让公告不属于采购项目", "grant and transfer notices are no purchase")
-    if kind in RESULTS:
+    if kind in PUBLICITY and not await evaluation.has_results(tenant, project_id):
         raise _refuse(
-            "项目尚未开标评标，不能发布结果类公告",
-            "no result announcement before the opening and evaluation",
+            "项目尚未完成评标，不能发布结果类公告",
+            "no result announcement before the evaluation report",
+            "type",
+        )
+    if kind in AWARDS and not await evaluation.has_awards(tenant, project_id):
+        raise _refuse(
+            "项目尚未定标，不能发布中标（成交）公告",
+            "no award notice before the award",
             "type",
         )
     if kind in OPENS_PROCEDURE:
@@ -130,6 +139,9 @@ async def on_published(
     it; the period is counted from the publication itself."""
     project_id, deadline = announcement["project"], announcement["deadline_at"]
     kind = AnnouncementType(announcement["type"])
+    if project_id is not None and kind in PUBLICITY:
+        await evaluation.start_publicity(tenant, project_id, at, principal, context)  # type: ignore[arg-type]
+        return
     if project_id is None or not isinstance(deadline, dt.datetime):
         return
     if kind not in OPENS_PROCEDURE and kind is not T.correction:

@@ -11,6 +11,7 @@ from enum import StrEnum
 from piccolo.columns import (
     BigInt,
     Boolean,
+    Date,
     ForeignKey,
     Integer,
     OnDelete,
@@ -225,3 +226,48 @@ class RecusalRequest(Table, tablename="recusal_request"):
     expert_code = Varchar(length=16)
     reason = Text()
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class EvaluationResult(Table, tablename="evaluation_result"):
+    """The evaluation report of a section (评标报告): every valid bid's price and technical
+    scores, its total and rank, as the committee's convenor reported them."""
+
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    project = ForeignKey(references=Project, on_delete=OnDelete.restrict, index=True)
+    lot = ForeignKey(references=Lot, on_delete=OnDelete.restrict, unique=True)
+    draw = ForeignKey(references=ExpertDraw, on_delete=OnDelete.restrict)
+    price_weight = Integer()  # points of 100 given to the price
+    ranking = Text()  # JSON: [{bid, bidder, price_fen, price, technical, total, rank}], by rank
+    scores = Text()  # JSON: every member's technical score of every bid, as entered
+    reported_by = ForeignKey(references=Account, on_delete=OnDelete.restrict)
+    reported_at = Timestamptz(default=TimestamptzNow())
+    # Set when the candidate publicity (中标候选人公示) is published: its end, 3 days on.
+    publicity_ends_at = Timestamptz(null=True, default=None)
+
+
+class Award(Table, tablename="award"):
+    """The award of a section (定标): its first candidate unless disqualified."""
+
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    project = ForeignKey(references=Project, on_delete=OnDelete.restrict, index=True)
+    lot = ForeignKey(references=Lot, on_delete=OnDelete.restrict, unique=True)
+    bid = ForeignKey(references=Bid, on_delete=OnDelete.restrict)
+    subject = Integer()
+    bidder = Varchar(length=200)
+    price_fen = BigInt()
+    passed_over = Text(default="[]")  # JSON: candidates ranked above it, and why not them
+    credit_checked_at = Timestamptz()  # when the winner's blacklist check passed
+    awarded_by = ForeignKey(references=Account, on_delete=OnDelete.restrict)
+    awarded_at = Timestamptz(default=TimestamptzNow())
+
+
+class Contract(Table, tablename="contract"):
+    """The contract signed on an award (合同), as recorded by the sub-platform."""
+
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    project = ForeignKey(references=Project, on_delete=OnDelete.restrict, index=True)
+    award = ForeignKey(references=Award, on_delete=OnDelete.restrict, unique=True)
+    amount_fen = BigInt()
+    signed_on = Date()
+    recorded_by = ForeignKey(references=Account, on_delete=OnDelete.restrict)
+    recorded_at = Timestamptz(default=TimestamptzNow())

@@ -8,6 +8,7 @@ evaluation, which shows the convenor who they are. Screenshots go to ``<artifact
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from litestar import Litestar
 from selenium.webdriver.common.by import By
 
+from tenants.projects.tables import EvaluationResult
 from tests.browser.steps import fill, sign_in, submit, walk_in_browser
 from tests.browser.test_portal_browser import Browser, require_browser
 from tests.conftest import PASSWORD
@@ -41,6 +43,7 @@ def walk(
     supplier: str,
     bid: Path,
     deadline_passes: object,
+    publicity_over: object,
 ) -> None:
     root, d = f"/t/{site.tenant.slug}", browser.driver
 
@@ -75,6 +78,20 @@ def walk(
     assert "已组成" in page.text, page.text[:1500]
     page = submit(browser, button(browser, "/reveal"), "evaluation-started")
     assert "评标开始" in page.text and "测试专家" in page.text, page.text[:1500]
+
+    # The convenor's scores, the report; after the publicity, the award and the contract.
+    for n, field in enumerate(d.find_elements(By.CSS_SELECTOR, 'input[name^="score."]')):
+        field.send_keys(str(50 + n % 7))
+    page = submit(browser, button(browser, "/lots/1/evaluation"), "reported")
+    assert "评标结果" in page.text and "请先发布中标候选人公示" in page.text, page.text[:1500]
+    publicity_over()  # type: ignore[operator]
+    browser.visit("publicity-over", f"{root}/console/projects/{project_id}")
+    page = submit(browser, button(browser, "/lots/1/award"), "awarded")
+    assert "已定标" in page.text and "中标人" in page.text, page.text[:1500]
+    fill(browser, {"amount-1": "356800"})
+    d.execute_script("document.getElementById('signed-1').valueAsDate = new Date();")
+    page = submit(browser, button(browser, "/lots/1/contract"), "contract")
+    assert "合同已备案" in page.text, page.text[:1500]
     for seen in browser.pages:
         assert not seen.console_errors, (seen.name, seen.console_errors)
 
@@ -102,12 +119,26 @@ async def test_bid_open_and_draw_through_pages(app: Litestar, tmp_path: Path) ->
         def deadline_passes() -> None:  # from the browser's thread, on the test's loop
             asyncio.run_coroutine_threadsafe(past_deadline(project_id), loop).result(30)
 
+        async def publish_publicity() -> None:  # as the console would; then 3 days pass
+            made = await site.client.post(
+                "/api/console/announcements",
+                json=draft(type="candidate_publicity", project=project_id, deadline_at=None),
+            )
+            assert made.status_code == 201, made.text
+            await site.client.post(f"/api/console/announcements/{made.json()['id']}/publish")
+            await EvaluationResult.update(
+                {EvaluationResult.publicity_ends_at: dt.datetime.now(dt.UTC)}
+            ).where(EvaluationResult.project == project_id)
+
+        def publicity_over() -> None:
+            asyncio.run_coroutine_threadsafe(publish_publicity(), loop).result(30)
+
         supplier = suppliers[0][1]["username"]
         assert suppliers[0][1]["password"] == PASSWORD
         await walk_in_browser(
             tmp_path,
             "bidding",
-            lambda b: walk(b, site, project_id, supplier, bid, deadline_passes),
+            lambda b: walk(b, site, project_id, supplier, bid, deadline_passes, publicity_over),
         )
     finally:
         await buyer.client.aclose()

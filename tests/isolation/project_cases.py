@@ -154,6 +154,9 @@ async def _bids_of_a_not_on_b(world: World) -> None:
             (admin_b, "POST", "/console/projects/{}/draws/1/members/1/answer", {}),
             (admin_b, "POST", "/console/projects/{}/draws/1/reveal", {}),
             (supplier, "POST", "/projects/{}/recusals", {"data": {"expert_code": "ZJ1"}}),
+            (admin_b, "POST", "/console/projects/{}/lots/1/evaluation", {"data": {}}),
+            (admin_b, "POST", "/console/projects/{}/lots/1/award", {}),
+            (admin_b, "POST", "/console/projects/{}/lots/1/contract", {"data": {}}),
         ):
             answer = await client.request(method, path.format(project_id), **extra)
             missing = await client.request(method, path.format(MISSING), **extra)
@@ -193,6 +196,15 @@ PROJECT_CASES = {
         _bids_of_a_not_on_b
     ),
     ("POST", "/projects/{project_id:int}/recusals"): CrossTenant(_bids_of_a_not_on_b),
+    ("POST", "/console/projects/{project_id:int}/lots/{lot_number:int}/evaluation"): CrossTenant(
+        _bids_of_a_not_on_b
+    ),
+    ("POST", "/console/projects/{project_id:int}/lots/{lot_number:int}/award"): CrossTenant(
+        _bids_of_a_not_on_b
+    ),
+    ("POST", "/console/projects/{project_id:int}/lots/{lot_number:int}/contract"): CrossTenant(
+        _bids_of_a_not_on_b
+    ),
     ("GET", "/console/purchasers"): CrossTenant(_purchasers_of_a_not_on_b),
     ("POST", "/console/purchasers"): CrossTenant(_purchasers_of_a_not_on_b),
     ("POST", "/console/purchasers/{purchaser_id:int}/members"): CrossTenant(

@@ -54,7 +54,7 @@ async def test_the_opening_notice_sets_the_deadline_and_a_correction_moves_it(
         result = await site.client.post(
             api, json=draft(type="award_notice", project=project_id, deadline_at=None)
         )
-        assert result.status_code == 400 and "结果类公告" in result.text
+        assert result.status_code == 400 and "尚未定标" in result.text
 
         deadline = days(25)
         made = await site.client.post(

@@ -168,6 +168,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "recusal.expert_code": ("专家编号", "Expert code"),
     "recusal.reason": ("回避理由", "Reason"),
     "recusal.ask": ("提交回避申请", "Ask"),
+    "flash.reported": ("评标报告已提交。", "The evaluation report is in."),
+    "flash.awarded": ("已定标。", "The section is awarded."),
+    "evaluation.score_title": ("评标：技术评分", "Evaluation: technical scores"),
+    "evaluation.score_hint": (
+        "每位专家对每家投标人的技术分（0 至技术分满分，最多两位小数）；"
+        "价格分按最低有效报价自动计算。",
+        "Each member's technical score of each bidder (0 to the technical maximum, two "
+        "decimals at most); the price score is computed from the lowest valid price.",
+    ),
+    "evaluation.report": ("提交评标报告", "Submit the report"),
+    "evaluation.result": ("评标结果", "Evaluation result"),
+    "evaluation.weights": (
+        "价格分 {price} 分、技术分 {technical} 分；{at} 提交。",
+        "Price {price} points, technical {technical}; reported at {at}.",
+    ),
+    "evaluation.rank": ("排名", "Rank"),
+    "evaluation.price_score": ("价格分", "Price score"),
+    "evaluation.technical_score": ("技术分", "Technical score"),
+    "evaluation.total": ("总分", "Total"),
+    "evaluation.awarded": ("中标人：{bidder}", "Awarded to {bidder}"),
+    "evaluation.award": (
+        "定标（授予排名第一的合格候选人）",
+        "Award to the first eligible candidate",
+    ),
+    "evaluation.publicity_until": (
+        "中标候选人公示至 {at}，期满后方可定标。",
+        "Candidate publicity until {at}; the award follows it.",
+    ),
+    "evaluation.publicity_first": (
+        "请先发布中标候选人公示（不少于 3 日）。",
+        "Publish the candidate publicity first (3 days at least).",
+    ),
+    "evaluation.contract": (
+        "合同已备案：{amount} 元，{on} 签订。",
+        "Contract: CNY {amount}, signed {on}.",
+    ),
+    "evaluation.contract_amount": ("合同金额（元）", "Contract amount (yuan)"),
+    "evaluation.signed_on": ("签订日期", "Signed on"),
+    "evaluation.record_contract": ("合同备案", "Record the contract"),
     "workbench.registrations": ("待办理的项目登记", "Registrations to decide"),
     "workbench.my_projects": ("本单位的项目登记", "My unit's registrations"),
 }
