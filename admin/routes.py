@@ -18,6 +18,7 @@ from core.approvals.forms import deficiencies_from
 from core.approvals.tables import ApprovalRequest, ApprovalState
 from core.authz.authorizer import Authorizer
 from core.authz.guards import main_portal_only, requires, requires_active, signed_in
+from core.authz.model import tenant_domain
 from core.errors import DomainError, NotFound
 from core.flash import flash
 from core.forms import Form, Multipart
@@ -204,7 +205,7 @@ class TenantPages(Controller):
         tenant_id: PathId,
     ) -> Template:
         await check_visible(request.app.state.authorizer, signed_in(request), tenant_id)
-        return await _tenant_page(site, tenant_id, error=None)
+        return await _tenant_page(request, site, tenant_id, error=None)
 
     @post("/{tenant_id:int}/penalties", status_code=303)
     async def penalize(
@@ -228,7 +229,7 @@ class TenantPages(Controller):
                 context_of(request),
             )
         except DomainError as exc:
-            return await _tenant_page(site, tenant_id, error=exc.message)
+            return await _tenant_page(request, site, tenant_id, error=exc.message)
         return Redirect(f"/admin/tenants/{tenant_id}", status_code=303)
 
     @post("/{tenant_id:int}/reinstatement", status_code=303)
@@ -248,14 +249,19 @@ class TenantPages(Controller):
                 context_of(request),
             )
         except DomainError as exc:
-            return await _tenant_page(site, tenant_id, error=exc.message)
+            return await _tenant_page(request, site, tenant_id, error=exc.message)
         return Redirect(f"/admin/tenants/{tenant_id}", status_code=303)
 
 
-async def _tenant_page(site: Site, tenant_id: int, error: str | None) -> Template:
+async def _tenant_page(
+    request: Request[Any, Any, Any], site: Site, tenant_id: int, error: str | None
+) -> Template:
     tenant = await Tenant.select().where(Tenant.id == tenant_id).first()
     if tenant is None:
         raise NotFound("分平台不存在 / no such tenant")
+    archives = await request.app.state.authorizer.allowed(
+        signed_in(request).casbin_subject, tenant_domain(tenant_id), "archive", "read"
+    )
     return Template(
         "admin/tenant.html",
         status_code=400 if error else 200,
@@ -265,6 +271,7 @@ async def _tenant_page(site: Site, tenant_id: int, error: str | None) -> Templat
             "history": await penalties.history(tenant_id),
             "grounds": penalties.GROUNDS,
             "kinds": [k for k in PenaltyKind if k is not PenaltyKind.reinstatement],
+            "archives": archives,
             "error": error,
         },
     )

@@ -81,6 +81,7 @@ from tenants.branding_routes import BrandingApi
 from tenants.console import BrandingPages, ConsolePages
 from tenants.domain_routes import CustomDomainApi, CustomDomainPages, tls_ask
 from tenants.pages import ApplicantPages, OperatorPages
+from tenants.projects.archive_routes import ArchivePages, RegulatorArchivePages
 from tenants.projects.bid_pages import BidPages, OpeningPages
 from tenants.projects.draw_pages import DrawPages, RecusalPages
 from tenants.projects.evaluation_pages import EvaluationPages
@@ -258,6 +259,8 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 BidPages,
                 DrawPages,
                 EvaluationPages,
+                ArchivePages,
+                RegulatorArchivePages,
                 RecusalPages,
                 OpeningPages,
                 ProjectApi,

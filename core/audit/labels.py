@@ -42,6 +42,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "bid": ("投标", "Bid"),
     "expert_draw": ("专家抽取", "Expert draw"),
     "evaluation": ("评标", "Evaluation"),
+    "archive": ("一项一档", "Project archive"),
     "award": ("定标", "Award"),
     "contract": ("合同", "Contract"),
     "lot": ("标段", "Section"),

@@ -109,6 +109,7 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("approval:project_registration", "decide"),
         ("bid", "open"),  # 开标, at or after the deadline
         ("expert_draw", "conduct"),  # 专家抽取
+        ("archive", "read"),  # 一项一档
     ),
     "tenant_staff": (
         ("tenant", "read"),
@@ -119,6 +120,7 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("approval:project_registration", "decide"),
         ("bid", "open"),
         ("expert_draw", "conduct"),
+        ("archive", "read"),
     ),
     # a purchaser unit's staff (采购人): registers its unit's projects (tenants.projects)
     "purchaser": (("tenant", "read"), ("project", "register")),
@@ -135,6 +137,7 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("announcement", "read"),
         ("approval", "read"),
         ("library", "read"),
+        ("archive", "read"),  # a project's 一项一档, read only
     ),
 }
 HQ_ROLES = frozenset(

@@ -464,6 +464,7 @@ async def project_page(
             else [],
             "specialties": await specialty_names() if drawer else {},
             "results": await evaluation.results_of(tenant, project_id),
+            "archivist": await authorizer.allowed(principal.casbin_subject, dom, "archive", "read"),
             "now": dt.datetime.now(dt.UTC),
             "deadline_passed": project.bid_deadline is not None
             and project.bid_deadline <= dt.datetime.now(dt.UTC),

@@ -143,6 +143,10 @@ TABLE: dict[tuple[str, str, str], tuple[bool, bool, bool]] = {
     ("tenant_staff", "expert_draw", "conduct"): (True, False, False),
     ("purchaser", "expert_draw", "conduct"): (False, False, False),
     ("supplier", "expert_draw", "conduct"): (False, False, False),
+    ("regulator", "archive", "read"): (True, False, False),
+    ("tenant_staff", "archive", "read"): (True, False, False),
+    ("purchaser", "archive", "read"): (False, False, False),
+    ("hq_admin", "archive", "read"): (False, False, False),
 }
 
 # Under suspension the tenant's staff and new supplier actions are denied; reading is not.

@@ -157,6 +157,7 @@ async def _bids_of_a_not_on_b(world: World) -> None:
             (admin_b, "POST", "/console/projects/{}/lots/1/evaluation", {"data": {}}),
             (admin_b, "POST", "/console/projects/{}/lots/1/award", {}),
             (admin_b, "POST", "/console/projects/{}/lots/1/contract", {"data": {}}),
+            (admin_b, "GET", "/console/projects/{}/archive", {}),
         ):
             answer = await client.request(method, path.format(project_id), **extra)
             missing = await client.request(method, path.format(MISSING), **extra)
@@ -245,6 +246,13 @@ PROJECT_CASES = {
         _projects_of_a_not_found_on_b
     ),
     ("POST", "/api/projects/{project_id:int}/decision"): CrossTenant(_projects_of_a_not_found_on_b),
+    ("GET", "/console/projects/{project_id:int}/archive"): CrossTenant(_bids_of_a_not_on_b),
+    ("GET", "/admin/tenants/{tenant_id:int}/projects"): CrossTenant(
+        _absent_on_sub_sites("GET", "/admin/tenants/{a}/projects")
+    ),
+    ("GET", "/admin/tenants/{tenant_id:int}/projects/{project_id:int}/archive"): CrossTenant(
+        _absent_on_sub_sites("GET", "/admin/tenants/{a}/projects/1/archive")
+    ),
     ("GET", "/admin/projects/overdue"): CrossTenant(
         _absent_on_sub_sites("GET", "/admin/projects/overdue")
     ),

@@ -11,9 +11,15 @@ from dataclasses import dataclass
 import httpx
 from litestar import Litestar
 
+from core.audit.chain import RequestContext
+from tenants.projects import draw, opening
+from tenants.projects.tables import Project
 from tests.conftest import BASE_DOMAIN, PASSWORD, client_for, sign_in, unique_slug
-from tests.libraries.helpers import credit_code
-from tests.portal.helpers import draft
+from tests.libraries.helpers import credit_code, library_manager, registered_supplier
+from tests.libraries.test_experts import expert_form
+from tests.portal.helpers import Site, draft
+
+CONTEXT = RequestContext()
 
 PDF = b"%PDF-1.4\n% a registration material\n"
 NEW_PASSWORD = "Purchaser-Pass-7"
@@ -117,3 +123,33 @@ async def send(
     return await client.post(
         f"/projects/{project_id}/bids", data={"lot": str(lot), "price": price}, files=files
     )
+
+
+async def evaluating_project(app: Litestar, site: Site):  # type: ignore[no-untyped-def]
+    """A project whose section 1 is opened with three bids and whose committee of five is
+    complete and revealed to the admin, its convenor."""
+    authorizer, admin = app.state.authorizer, site.admin
+    buyer = await purchaser_of(app, site.client, site.tenant.slug)
+    bidders = [await registered_supplier(app, site) for _ in range(3)]
+    _, manager = await library_manager(app)
+    for _ in range(5):
+        form = expert_form(region_code="371702", specialties=["C0102"])
+        assert (await manager.post("/api/library/experts", json=form)).status_code == 201
+    project_id = await tendering_project(site.client, buyer)
+    for n, (_, _, client) in enumerate(bidders):
+        assert (await send(client, project_id, 1, f"{n + 8}0000", f"标书{n}")).status_code == 303
+    await Project.update({Project.bid_deadline: dt.datetime.now(dt.UTC)}).where(
+        Project.id == project_id
+    )
+    storage = app.state.object_storage
+    await opening.open_lot(authorizer, admin, storage, site.tenant, project_id, 1, CONTEXT)
+    wanted = draw.DrawRequest(specialty_code="C0102", committee_size=5, region_code="371702")
+    draw_id = await draw.draw(authorizer, admin, site.tenant, project_id, wanted, CONTEXT)
+    (view,) = await draw.draws_of(authorizer, admin, site.tenant, project_id)
+    for member in view.members:
+        await draw.answer(
+            authorizer, admin, site.tenant, project_id, draw_id, member.id, True, CONTEXT
+        )
+    await draw.reveal(authorizer, admin, site.tenant, project_id, draw_id, CONTEXT)
+    (view,) = await draw.draws_of(authorizer, admin, site.tenant, project_id)
+    return project_id, [m.id for m in view.members], bidders, buyer, manager

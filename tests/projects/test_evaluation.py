@@ -12,13 +12,11 @@ from litestar import Litestar
 
 from core.audit.chain import RequestContext
 from core.errors import DomainError
-from tenants.projects import draw, evaluation, opening
+from tenants.projects import evaluation, opening
 from tenants.projects.registration import project_in
-from tenants.projects.tables import Award, Bid, EvaluationResult, Project
-from tests.libraries.helpers import library_manager, registered_supplier
-from tests.libraries.test_experts import expert_form
-from tests.portal.helpers import Site, close, draft, new_site
-from tests.projects.helpers import purchaser_of, send, tendering_project
+from tenants.projects.tables import Award, Bid, EvaluationResult
+from tests.portal.helpers import close, draft, new_site
+from tests.projects.helpers import evaluating_project
 from themes.i18n import BEIJING
 
 CONTEXT = RequestContext()
@@ -41,41 +39,11 @@ def test_the_price_score_rewards_the_lowest_price_and_ties_go_to_it() -> None:
     assert [r.bidder for r in tie] == ["乙", "甲"]  # 80.00 each: the lower price first
 
 
-async def _evaluating(app: Litestar, site: Site):  # type: ignore[no-untyped-def]
-    """A project whose section 1 is opened with three bids and whose committee of five is
-    complete and revealed to the admin, its convenor."""
-    authorizer, admin = app.state.authorizer, site.admin
-    buyer = await purchaser_of(app, site.client, site.tenant.slug)
-    bidders = [await registered_supplier(app, site) for _ in range(3)]
-    _, manager = await library_manager(app)
-    for _ in range(5):
-        form = expert_form(region_code="371702", specialties=["C0102"])
-        assert (await manager.post("/api/library/experts", json=form)).status_code == 201
-    project_id = await tendering_project(site.client, buyer)
-    for n, (_, _, client) in enumerate(bidders):
-        assert (await send(client, project_id, 1, f"{n + 8}0000", f"标书{n}")).status_code == 303
-    await Project.update({Project.bid_deadline: dt.datetime.now(dt.UTC)}).where(
-        Project.id == project_id
-    )
-    storage = app.state.object_storage
-    await opening.open_lot(authorizer, admin, storage, site.tenant, project_id, 1, CONTEXT)
-    wanted = draw.DrawRequest(specialty_code="C0102", committee_size=5, region_code="371702")
-    draw_id = await draw.draw(authorizer, admin, site.tenant, project_id, wanted, CONTEXT)
-    (view,) = await draw.draws_of(authorizer, admin, site.tenant, project_id)
-    for member in view.members:
-        await draw.answer(
-            authorizer, admin, site.tenant, project_id, draw_id, member.id, True, CONTEXT
-        )
-    await draw.reveal(authorizer, admin, site.tenant, project_id, draw_id, CONTEXT)
-    (view,) = await draw.draws_of(authorizer, admin, site.tenant, project_id)
-    return project_id, [m.id for m in view.members], bidders, buyer, manager
-
-
 @pytest.mark.asyncio
 async def test_report_publicity_award_and_contract(app: Litestar) -> None:
     site = await new_site(app, "评标定标测试分平台")
     authorizer, admin = app.state.authorizer, site.admin
-    project_id, members, bidders, buyer, manager = await _evaluating(app, site)
+    project_id, members, bidders, buyer, manager = await evaluating_project(app, site)
     try:
         opened = (await opening.records(site.tenant, await project_in(site.tenant, project_id)))[0]
         assert opened.state == "opened" and len(opened.entries) == 3

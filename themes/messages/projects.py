@@ -207,6 +207,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "evaluation.contract_amount": ("合同金额（元）", "Contract amount (yuan)"),
     "evaluation.signed_on": ("签订日期", "Signed on"),
     "evaluation.record_contract": ("合同备案", "Record the contract"),
+    "archive.title": ("项目档案（一项一档）", "Project archives"),
+    "archive.intro": (
+        "每个项目一份档案：登记材料、公告、投标回执、开标记录、专家抽取、评标定标与审计日志，"
+        "按时间顺序，附每个文件的 SHA-256 摘要清单；查阅即记入审计日志。",
+        "One archive a project: registration, announcements, receipts, opening, draw, "
+        "evaluation and award, and the audit entries, in order, with a manifest of SHA-256 "
+        "digests; every download is audited.",
+    ),
+    "archive.download": ("档案", "Archive"),
+    "archive.zip": ("下载 ZIP", "Download ZIP"),
+    "archive.export": ("导出一项一档（ZIP）", "Export the archive (ZIP)"),
     "workbench.registrations": ("待办理的项目登记", "Registrations to decide"),
     "workbench.my_projects": ("本单位的项目登记", "My unit's registrations"),
 }
