@@ -33,6 +33,7 @@ from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from tenants import applications, penalties
 from tenants.applications import as_record
 from tenants.materials import CHECKLISTS, checklist_item, deficiency_titles
+from tenants.projects import objections
 from tenants.supervision import check_visible, may_see_tenants, visible_tenants
 from tenants.tables import Application, Material, PenaltyKind
 from themes.i18n import locale_of, translate
@@ -272,6 +273,7 @@ async def _tenant_page(
             "grounds": penalties.GROUNDS,
             "kinds": [k for k in PenaltyKind if k is not PenaltyKind.reinstatement],
             "archives": archives,
+            "objection_counts": await objections.counts_by_tenant(tenant_id),
             "error": error,
         },
     )

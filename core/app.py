@@ -85,6 +85,7 @@ from tenants.projects.archive_routes import ArchivePages, RegulatorArchivePages
 from tenants.projects.bid_pages import BidPages, OpeningPages
 from tenants.projects.draw_pages import DrawPages, RecusalPages
 from tenants.projects.evaluation_pages import EvaluationPages
+from tenants.projects.objection_pages import AnswerPages, BidderObjectionPages
 from tenants.projects.pages import OverduePages, ProjectPages, PurchaserPages
 from tenants.projects.routes import ProjectApi, PurchaserApi
 from tenants.routes import ApplicantApi, NoticeApi, OperatorApi, ReviewApi, SupervisionApi
@@ -259,6 +260,8 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 BidPages,
                 DrawPages,
                 EvaluationPages,
+                BidderObjectionPages,
+                AnswerPages,
                 ArchivePages,
                 RegulatorArchivePages,
                 RecusalPages,

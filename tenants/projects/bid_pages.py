@@ -21,7 +21,7 @@ from core.identity.routes import context_of
 from core.openapi import PathId
 from core.tenancy.registry import TenantRef
 from core.tenancy.site import Site
-from tenants.projects import bids, opening
+from tenants.projects import bids, objections, opening
 from tenants.projects.money import fen_of
 from tenants.projects.pages import project_page
 from tenants.projects.registration import project_in
@@ -145,6 +145,9 @@ async def bid_page(
             "mine": mine,
             "current": {r.lot_number: r for r in mine if r.state == "current"},
             "openings": {o.lot_number: o for o in records},
+            "objections": await objections.objections_of(
+                tenant, project_id, raised_by=principal.account_id
+            ),
             "taking": isinstance(deadline := project["bid_deadline"], dt.datetime)
             and dt.datetime.now(dt.UTC) < deadline,
             "error": error,

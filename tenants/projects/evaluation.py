@@ -26,6 +26,7 @@ from core.identity.principal import Principal
 from core.libraries.subjects.credit import blacklisted
 from core.tenancy.registry import TenantRef
 from tenants.announcements.tables import ProcurementMethod as Method
+from tenants.projects import objections
 from tenants.projects.methods import METHODS
 from tenants.projects.registration import locked_project, lot_in, project_in
 from tenants.projects.tables import (
@@ -37,6 +38,7 @@ from tenants.projects.tables import (
     EvaluationResult,
     ExpertDraw,
     MemberState,
+    ObjectionTarget,
     Opening,
     OpeningEntry,
     OpeningState,
@@ -120,6 +122,7 @@ async def report(
     project = await project_in(tenant, project_id)
     lot = await lot_in(tenant, project_id, lot_number)
     draw = await _convened_draw(tenant, project_id, principal)
+    await objections.hold(tenant, project_id, ObjectionTarget.opening)
     opening = (
         await Opening.select()
         .where((Opening.lot == lot["id"]) & (Opening.tenant == tenant.id))
@@ -225,6 +228,7 @@ async def award(
             raise DomainError("中标候选人公示期未满 / the candidate publicity is not over")
         if done := await Award.select(Award.bidder).where(Award.lot == lot["id"]).first():
             return done["bidder"]
+        await objections.hold(tenant, project_id, ObjectionTarget.result)
         passed_over = []
         for candidate in msgspec.convert(json.loads(result["ranking"]), list[Ranked]):
             subject = (await Bid.select(Bid.subject).where(Bid.id == candidate.bid).first())[

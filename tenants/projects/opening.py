@@ -26,11 +26,20 @@ from core.notifications.service import notify
 from core.storage import ObjectKey, ObjectStorage
 from core.tenancy.registry import TenantRef
 from tenants.announcements.tables import ProcurementMethod as Method
+from tenants.projects import objections
 from tenants.projects.bids import lock_lot
 from tenants.projects.methods import METHODS
 from tenants.projects.registration import lot_in, project_in
 from tenants.projects.sealing import binding, open_bid
-from tenants.projects.tables import Bid, BidState, Lot, Opening, OpeningEntry, OpeningState
+from tenants.projects.tables import (
+    Bid,
+    BidState,
+    Lot,
+    ObjectionTarget,
+    Opening,
+    OpeningEntry,
+    OpeningState,
+)
 from themes.i18n import local
 
 DECRYPTING = 8  # bids decrypted at once
@@ -72,6 +81,7 @@ async def open_lot(
     deadline = project["bid_deadline"]
     if not isinstance(deadline, dt.datetime):
         raise DomainError("本项目尚未发布招标（采购）公告 / the project has no notice yet")
+    await objections.hold(tenant, project_id, ObjectionTarget.documents)
     if dt.datetime.now(dt.UTC) < deadline:
         raise DomainError(
             f"开标时间（{local(deadline)}）未到，投标文件不能解密 / not before the opening "

@@ -36,7 +36,15 @@ from core.tenancy.site import Site
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from tenants.announcements.tables import Announcement, Category
 from tenants.materials import GENERAL
-from tenants.projects import draw, evaluation, opening, purchasers, reading, registration
+from tenants.projects import (
+    draw,
+    evaluation,
+    objections,
+    opening,
+    purchasers,
+    reading,
+    registration,
+)
 from tenants.projects.methods import METHODS
 from tenants.projects.money import fen_of
 from tenants.projects.registration import project_in
@@ -464,6 +472,7 @@ async def project_page(
             else [],
             "specialties": await specialty_names() if drawer else {},
             "results": await evaluation.results_of(tenant, project_id),
+            "objections": await objections.objections_of(tenant, project_id),
             "archivist": await authorizer.allowed(principal.casbin_subject, dom, "archive", "read"),
             "now": dt.datetime.now(dt.UTC),
             "deadline_passed": project.bid_deadline is not None

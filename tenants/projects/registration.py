@@ -392,7 +392,7 @@ def _project_in_words(rest: str, locale: str) -> str | None:
     """The audit log's ``project:<id>:<item>`` as "<id> · <the item's title>", and
     ``project:<id>:lot:<n>`` as "<id> · 标段 <n>"."""
     number, _, item = rest.partition(":")
-    for kind in ("lot", "draw"):  # project:<id>:lot:<n>, project:<id>:draw:<n>
+    for kind in ("lot", "draw", "objection"):  # project:<id>:<kind>:<n>
         if item.startswith(f"{kind}:"):
             return f"{number} · {word_label(kind, locale)} {item.removeprefix(f'{kind}:')}"
     titles = {i.code: i.title for i in every_item()}

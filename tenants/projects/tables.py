@@ -271,3 +271,35 @@ class Contract(Table, tablename="contract"):
     signed_on = Date()
     recorded_by = ForeignKey(references=Account, on_delete=OnDelete.restrict)
     recorded_at = Timestamptz(default=TimestamptzNow())
+
+
+class ObjectionTarget(StrEnum):
+    documents = "documents"  # 对招标（采购）文件
+    opening = "opening"  # 对开标
+    result = "result"  # 对评标结果（中标候选人）
+
+
+class ObjectionState(StrEnum):
+    pending = "pending"  # 待答复: the step it can affect waits
+    answered = "answered"  # 已答复
+    complained = "complained"  # 已投诉: the bidder went on to the supervising department
+
+
+class Objection(Table, tablename="objection"):
+    """A bidder's objection (异议, 质疑 in government procurement) and, after the answer, its
+    complaint to the supervising department (投诉): Prozorro's claim and complaint."""
+
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    project = ForeignKey(references=Project, on_delete=OnDelete.restrict, index=True)
+    subject = Integer()  # the bidder's library entry
+    raised_by = ForeignKey(references=Account, on_delete=OnDelete.restrict)
+    target = Varchar(length=20, choices=ObjectionTarget)
+    text = Text()
+    state = Varchar(length=20, choices=ObjectionState, default=ObjectionState.pending.value)
+    raised_at = Timestamptz(default=TimestamptzNow())
+    due_at = Timestamptz()  # the answer's statutory deadline
+    answer = Text(default="")
+    answered_by = ForeignKey(references=Account, null=True, default=None)
+    answered_at = Timestamptz(null=True, default=None)
+    complaint = Text(default="")
+    complained_at = Timestamptz(null=True, default=None)

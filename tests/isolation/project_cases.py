@@ -158,6 +158,9 @@ async def _bids_of_a_not_on_b(world: World) -> None:
             (admin_b, "POST", "/console/projects/{}/lots/1/award", {}),
             (admin_b, "POST", "/console/projects/{}/lots/1/contract", {"data": {}}),
             (admin_b, "GET", "/console/projects/{}/archive", {}),
+            (supplier, "POST", "/projects/{}/objections", {"data": {"target": "result"}}),
+            (supplier, "POST", "/projects/{}/objections/1/complaint", {"data": {}}),
+            (admin_b, "POST", "/console/projects/{}/objections/1/answer", {"data": {}}),
         ):
             answer = await client.request(method, path.format(project_id), **extra)
             missing = await client.request(method, path.format(MISSING), **extra)
@@ -247,6 +250,14 @@ PROJECT_CASES = {
     ),
     ("POST", "/api/projects/{project_id:int}/decision"): CrossTenant(_projects_of_a_not_found_on_b),
     ("GET", "/console/projects/{project_id:int}/archive"): CrossTenant(_bids_of_a_not_on_b),
+    ("POST", "/projects/{project_id:int}/objections"): CrossTenant(_bids_of_a_not_on_b),
+    ("POST", "/projects/{project_id:int}/objections/{objection_id:int}/complaint"): CrossTenant(
+        _bids_of_a_not_on_b
+    ),
+    (
+        "POST",
+        "/console/projects/{project_id:int}/objections/{objection_id:int}/answer",
+    ): CrossTenant(_bids_of_a_not_on_b),
     ("GET", "/admin/tenants/{tenant_id:int}/projects"): CrossTenant(
         _absent_on_sub_sites("GET", "/admin/tenants/{a}/projects")
     ),

@@ -135,6 +135,16 @@ _MEMBER_STATES = {
     "accepted": ("已确认参加", "Confirmed"),
     "refused": ("拒绝或未应答", "Refused"),
 }
+_OBJECTION_TARGETS = {
+    "documents": ("对招标（采购）文件的异议", "The documents"),
+    "opening": ("对开标的异议", "The opening"),
+    "result": ("对评标结果的异议", "The result"),
+}
+_OBJECTION_STATES = {
+    "pending": ("待答复", "Awaiting the answer"),
+    "answered": ("已答复", "Answered"),
+    "complained": ("已投诉", "Complained"),
+}
 _TRACKS = {
     "tender": ("招标投标", "Tender"),
     "government": ("政府采购", "Government procurement"),
@@ -183,6 +193,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     **_group("expert_title", TITLE_LABELS),
     **_group("availability", _AVAILABILITY),
     **_group("track", _TRACKS),
+    **_group("objection_target", _OBJECTION_TARGETS),
+    **_group("objection_state", _OBJECTION_STATES),
     **_group("draw_state", _DRAW_STATES),
     **_group("member_state", _MEMBER_STATES),
     **_group("bid_state", _BID_STATES),

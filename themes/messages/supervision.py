@@ -25,4 +25,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "supervision.reinstatement": ("恢复", "Reinstatement"),
     "supervision.reasons": ("理由", "Reasons"),
     "supervision.reinstate": ("恢复", "Reinstate"),
+    "supervision.objections": (
+        "异议 {objections} 件，其中投诉 {complaints} 件，"
+        "逾期未答复 {overdue} 件（第二十七条第五项）。",
+        "{objections} objections, {complaints} complaints, {overdue} answers overdue "
+        "(Art. 27 item 5).",
+    ),
 }
