@@ -42,6 +42,7 @@ from core.identity.routes import AuthApi, AuthPages, TotpPages, not_signed_in
 from core.identity.sessions import SessionMiddleware
 from core.identity.staff_pages import StaffPages
 from core.identity.staff_routes import StaffApi
+from core.jobs.service import JobContext, Runner
 from core.libraries.commodities.routes import CommodityApi
 from core.libraries.download_pages import DownloadPages, DownloadReviewPages
 from core.libraries.download_routes import DownloadApi
@@ -184,6 +185,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await app.state.authorizer.start()
         await TENANT_CACHE.start()
         await app.state.mail.start()
+        await app.state.jobs.start(JobContext(app.state.authorizer, app.state.object_storage))
     except ConfigError as exc:
         log.error("configuration error: %s", exc)
         await app.state.object_storage.close()
@@ -193,6 +195,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        await app.state.jobs.close()
         await app.state.mail.close()
         await TENANT_CACHE.close()
         await app.state.authorizer.close()
@@ -213,6 +216,7 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
             stores=stores,
             object_storage=build_object_storage(settings),
             authorizer=Authorizer(stores.redis),
+            jobs=Runner(settings.jobs_interval),
             mail=MailDelivery(settings.mail),
         )
         # Application materials and evidence go up to 20 MB each (tenants.materials).

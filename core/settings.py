@@ -88,6 +88,7 @@ class Settings:
     metrics_token: str | None = None  # the scraper's bearer token; None: no /metrics
     json_logs: bool = False  # one JSON object a log line (production)
     access_log: bool = True
+    jobs_interval: int = 15  # seconds between the scheduler's looks for due jobs; 0: none
 
     @property
     def development(self) -> bool:
@@ -268,6 +269,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         metrics_token=_metrics_token(env),
         json_logs=_flag(env, "SUNSHINE_JSON_LOGS") or environment == "production",
         access_log=not _flag(env, "SUNSHINE_NO_ACCESS_LOG"),
+        jobs_interval=_int(env, "SUNSHINE_JOBS_INTERVAL", 15, 0, 3600),
     )
 
 

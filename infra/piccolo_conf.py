@@ -26,5 +26,6 @@ APP_REGISTRY = AppRegistry(
         "tenants.projects.piccolo_app",
         "plugins.piccolo_app",
         "core.workdays.piccolo_app",
+        "core.jobs.piccolo_app",
     ]
 )

@@ -18,6 +18,7 @@ from tenants.announcements.tables import ProcurementMethod as Method
 from tenants.projects import evaluation
 from tenants.projects.methods import METHODS, Period
 from tenants.projects.registration import locked_project, project_in
+from tenants.projects.scheduling import schedule_openings
 from tenants.projects.tables import Opening, Project, ProjectState, Track
 from themes.i18n import local, translate
 
@@ -156,6 +157,7 @@ async def on_published(
             "type",
         )
     await check_deadline(project, kind, deadline, at)
+    await schedule_openings(tenant, project_id, deadline)  # type: ignore[arg-type]
     values: dict[object, object] = {Project.bid_deadline: deadline}
     if kind in OPENS_PROCEDURE:
         values[Project.opening_notice] = announcement["id"]
