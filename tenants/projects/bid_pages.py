@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -22,6 +23,7 @@ from core.openapi import PathId
 from core.tenancy.registry import TenantRef
 from core.tenancy.site import Site
 from tenants.projects import bids, objections, opening
+from tenants.projects.answering import act
 from tenants.projects.money import fen_of
 from tenants.projects.pages import project_page
 from tenants.projects.registration import project_in
@@ -101,20 +103,19 @@ class BidPages(Controller):
         project_id: PathId,
         lot_number: PathId,
     ) -> Redirect | Template:
-        try:
-            await bids.withdraw_bid(
+        return await act(
+            bids.withdraw_bid(
                 request.app.state.authorizer,
                 signed_in(request),
                 tenant,
                 project_id,
                 lot_number,
                 context_of(request),
-            )
-        except DomainError as exc:
-            if exc.status_code == 404:
-                raise
-            return await bid_page(request, site, tenant, project_id, exc.message, exc.status_code)
-        return flash(self._back(site, project_id), "flash.bid_withdrawn")
+            ),
+            self._back(site, project_id),
+            "flash.bid_withdrawn",
+            partial(bid_page, request, site, tenant, project_id),
+        )
 
 
 async def bid_page(
@@ -172,8 +173,8 @@ class OpeningPages(Controller):
         lot_number: PathId,
     ) -> Redirect | Template:
         target = Redirect(f"{site.root_path}/console/projects/{project_id}", status_code=303)
-        try:
-            await opening.open_lot(
+        return await act(
+            opening.open_lot(
                 request.app.state.authorizer,
                 signed_in(request),
                 request.app.state.object_storage,
@@ -181,11 +182,8 @@ class OpeningPages(Controller):
                 project_id,
                 lot_number,
                 context_of(request),
-            )
-        except DomainError as exc:
-            if exc.status_code == 404:
-                raise
-            return await project_page(
-                request, site, tenant, project_id, exc.message, exc.status_code
-            )
-        return flash(target, "flash.opened")
+            ),
+            target,
+            "flash.opened",
+            partial(project_page, request, site, tenant, project_id),
+        )

@@ -4,6 +4,7 @@ The rules are in :mod:`tenants.projects.draw`."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 import msgspec
@@ -20,6 +21,7 @@ from core.openapi import PathId
 from core.tenancy.registry import TenantRef
 from core.tenancy.site import Site
 from tenants.projects import draw
+from tenants.projects.answering import act
 from tenants.projects.bid_pages import bid_page
 from tenants.projects.pages import project_page
 from themes.i18n import locale_of
@@ -97,8 +99,8 @@ class DrawPages(Controller):
         member_id: PathId,
         data: Annotated[AnswerForm, Form],
     ) -> Redirect | Template:
-        try:
-            await draw.answer(
+        return await act(
+            draw.answer(
                 request.app.state.authorizer,
                 signed_in(request),
                 tenant,
@@ -107,14 +109,11 @@ class DrawPages(Controller):
                 member_id,
                 data.accepted == "yes",
                 context_of(request),
-            )
-        except DomainError as exc:
-            if exc.status_code == 404:
-                raise
-            return await project_page(
-                request, site, tenant, project_id, exc.message, exc.status_code
-            )
-        return flash(self._back(site, project_id), "flash.saved")
+            ),
+            self._back(site, project_id),
+            "flash.saved",
+            partial(project_page, request, site, tenant, project_id),
+        )
 
     @post("/{draw_id:int}/reveal", status_code=303)
     async def reveal(
@@ -125,22 +124,19 @@ class DrawPages(Controller):
         project_id: PathId,
         draw_id: PathId,
     ) -> Redirect | Template:
-        try:
-            await draw.reveal(
+        return await act(
+            draw.reveal(
                 request.app.state.authorizer,
                 signed_in(request),
                 tenant,
                 project_id,
                 draw_id,
                 context_of(request),
-            )
-        except DomainError as exc:
-            if exc.status_code == 404:
-                raise
-            return await project_page(
-                request, site, tenant, project_id, exc.message, exc.status_code
-            )
-        return flash(self._back(site, project_id), "flash.revealed")
+            ),
+            self._back(site, project_id),
+            "flash.revealed",
+            partial(project_page, request, site, tenant, project_id),
+        )
 
 
 class RecusalPages(Controller):

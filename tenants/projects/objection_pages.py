@@ -4,6 +4,7 @@ sub-platform's staff answer from the project's page. The rules are in
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 import msgspec
@@ -20,6 +21,7 @@ from core.openapi import PathId
 from core.tenancy.registry import TenantRef
 from core.tenancy.site import Site
 from tenants.projects import objections
+from tenants.projects.answering import act
 from tenants.projects.bid_pages import bid_page
 from tenants.projects.pages import project_page
 from tenants.projects.tables import ObjectionTarget
@@ -78,20 +80,19 @@ class BidderObjectionPages(Controller):
         objection_id: PathId,
         data: Annotated[TextForm, Form],
     ) -> Redirect | Template:
-        try:
-            await objections.complain(
+        return await act(
+            objections.complain(
                 signed_in(request),
                 tenant,
                 project_id,
                 objection_id,
                 data.text,
                 context_of(request),
-            )
-        except DomainError as exc:
-            if exc.status_code == 404:
-                raise
-            return await bid_page(request, site, tenant, project_id, exc.message, exc.status_code)
-        return flash(self._back(site, project_id), "flash.submitted")
+            ),
+            self._back(site, project_id),
+            "flash.submitted",
+            partial(bid_page, request, site, tenant, project_id),
+        )
 
 
 class AnswerPages(Controller):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -45,6 +46,7 @@ from tenants.projects import (
     reading,
     registration,
 )
+from tenants.projects.answering import act
 from tenants.projects.methods import METHODS
 from tenants.projects.money import fen_of
 from tenants.projects.registration import project_in
@@ -372,21 +374,18 @@ class ProjectPages(Controller):
         tenant: NamedDependency[TenantRef],
         project_id: PathId,
     ) -> Redirect | Template:
-        try:
-            await registration.accept(
+        return await act(
+            registration.accept(
                 request.app.state.authorizer,
                 signed_in(request),
                 tenant,
                 project_id,
                 context_of(request),
-            )
-        except DomainError as exc:
-            if exc.status_code == 404:
-                raise
-            return await project_page(
-                request, site, tenant, project_id, exc.message, exc.status_code
-            )
-        return flash(self._to(site, project_id), "flash.accepted")
+            ),
+            self._to(site, project_id),
+            "flash.accepted",
+            partial(project_page, request, site, tenant, project_id),
+        )
 
     @post("/{project_id:int}/decision", status_code=303)
     async def decide(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 import httpx
@@ -80,3 +81,19 @@ async def registered_supplier(app: Litestar, site: Site) -> tuple[int, dict, htt
     client = client_for(app, f"{site.tenant.slug}.{BASE_DOMAIN}")
     assert (await sign_in(client, body["username"])).status_code == 200
     return subject_id, body, client
+
+
+async def blacklist(manager: httpx.AsyncClient, subject_id: int) -> None:
+    """A blacklist record in force from today against the subject, by a library manager."""
+    listed = await manager.post(
+        f"/api/library/subjects/{subject_id}/credit-records",
+        json={
+            "kind": "blacklist",
+            "source": "山东省财政厅",
+            "legal_basis": "《政府采购法》第七十七条",
+            "authority": "山东省财政厅",
+            "summary": "提供虚假材料谋取中标",
+            "starts_on": dt.date.today().isoformat(),
+        },
+    )
+    assert listed.status_code == 201, listed.text

@@ -19,7 +19,7 @@ from core.notifications.tables import Notice
 from core.storage import ObjectKey
 from tenants.projects import bids
 from tenants.projects.tables import Bid, Opening, OpeningEntry, Project
-from tests.libraries.helpers import library_manager, registered_supplier
+from tests.libraries.helpers import blacklist, library_manager, registered_supplier
 from tests.portal.helpers import Site, close, draft, new_site
 from tests.projects.helpers import bid_file, purchaser_of, send, tendering_project
 
@@ -134,18 +134,7 @@ async def test_bad_bids_are_refused_and_nothing_is_kept(app: Litestar, site: Sit
         assert refused.status_code == 400 and "不符" in refused.text
         assert not await Bid.exists().where(Bid.project == project_id)
 
-        listed = await manager.post(
-            f"/api/library/subjects/{subject_id}/credit-records",
-            json={
-                "kind": "blacklist",
-                "source": "山东省财政厅",
-                "legal_basis": "《政府采购法》第七十七条",
-                "authority": "山东省财政厅",
-                "summary": "提供虚假材料谋取中标",
-                "starts_on": dt.date.today().isoformat(),
-            },
-        )
-        assert listed.status_code == 201, listed.text
+        await blacklist(manager, subject_id)
         blocked = await send(client, project_id, 1, "1000", "黑名单")
         assert blocked.status_code == 403 and "黑名单" in blocked.text
         assert not await Bid.exists().where(Bid.project == project_id)

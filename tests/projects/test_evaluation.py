@@ -15,6 +15,7 @@ from core.errors import DomainError
 from tenants.projects import evaluation, opening
 from tenants.projects.registration import project_in
 from tenants.projects.tables import Award, Bid, EvaluationResult
+from tests.libraries.helpers import blacklist
 from tests.portal.helpers import close, draft, new_site
 from tests.projects.helpers import evaluating_project
 from themes.i18n import BEIJING
@@ -84,18 +85,7 @@ async def test_report_publicity_award_and_contract(app: Litestar) -> None:
         assert result["publicity_ends_at"] - dt.datetime.now(dt.UTC) > dt.timedelta(days=2.9)
 
         # The first candidate is blacklisted during the publicity: the second is awarded.
-        listed = await manager.post(
-            f"/api/library/subjects/{cheapest['subject']}/credit-records",
-            json={
-                "kind": "blacklist",
-                "source": "山东省财政厅",
-                "legal_basis": "《政府采购法》第七十七条",
-                "authority": "山东省财政厅",
-                "summary": "提供虚假材料谋取中标",
-                "starts_on": dt.date.today().isoformat(),
-            },
-        )
-        assert listed.status_code == 201, listed.text
+        await blacklist(manager, cheapest["subject"])
         await EvaluationResult.update(
             {EvaluationResult.publicity_ends_at: dt.datetime.now(dt.UTC)}
         ).where(EvaluationResult.project == project_id)
