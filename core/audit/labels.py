@@ -58,6 +58,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "draw": ("抽取", "Drawn"),
     "decide": ("决定", "Decided"),
     "raise": ("提出", "Raised"),
+    "entrust": ("委托代理", "Entrusted"),
     "answer": ("答复", "Answered"),
     "complain": ("投诉", "Complained"),
     "publicity": ("开始公示", "Publicity started"),

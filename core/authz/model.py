@@ -126,7 +126,11 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "purchaser": (("tenant", "read"), ("project", "register")),
     # market subjects: the same in every domain, held by account kind
     "supplier": (("participation", "create"), ("profile", "manage")),
-    "agency": (("participation", "create"), ("profile", "manage")),
+    "agency": (
+        ("participation", "create"),
+        ("profile", "manage"),
+        ("project", "act_as_agent"),  # the projects it is entrusted with (tenants.projects)
+    ),
     "expert": (("profile", "manage"),),
     "applicant": (("application", "manage"),),
     # the operator's account between provisioning and confirming its operating unit

@@ -107,7 +107,8 @@ def _check_size(request: DrawRequest, track: Track) -> int:
 
 
 async def _employers_to_exclude(tenant: TenantRef, project: dict[str, object]) -> set[str]:
-    """The purchaser's and every current bidder's credit code (回避: the employer)."""
+    """The purchaser's, the entrusted agency's and every current bidder's credit code (回避:
+    the employer)."""
     purchaser = await Purchaser.select(Purchaser.credit_code).where(
         (Purchaser.id == project["purchaser"]) & (Purchaser.tenant == tenant.id)
     )
@@ -120,9 +121,10 @@ async def _employers_to_exclude(tenant: TenantRef, project: dict[str, object]) -
         )
         .output(as_list=True)
     )
+    entrusted = [project["agency"]] if project["agency"] else []
     bidders = (
         await Subject.select(Subject.credit_code)
-        .where(Subject.id.is_in(bidder_ids or [0]))
+        .where(Subject.id.is_in([*bidder_ids, *entrusted] or [0]))
         .output(as_list=True)
     )
     return {*(p["credit_code"] for p in purchaser), *bidders}

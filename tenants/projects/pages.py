@@ -29,7 +29,9 @@ from core.flash import flash
 from core.forms import Form, Multipart, invalid_input
 from core.identity.principal import Principal
 from core.identity.routes import context_of
+from core.identity.tables import AccountKind
 from core.libraries.experts.specialties import specialty_names
+from core.libraries.subjects.tables import Subject
 from core.navigation import NavEntry, register_nav
 from core.openapi import PathId
 from core.tenancy.registry import TenantRef
@@ -115,6 +117,10 @@ class ProjectForm(msgspec.Struct):
 @dataclass
 class MaterialForm:
     file: UploadFile | None = None  # absent: answered with the page, not a bare 400
+
+
+class EntrustForm(msgspec.Struct):
+    credit_code: str = ""  # the agency's; empty takes the entrustment back
 
 
 class DecisionForm(msgspec.Struct):
@@ -366,6 +372,29 @@ class ProjectPages(Controller):
             return await project_page(request, site, tenant, project_id, exc.message, 400)
         return flash(self._to(site, project_id), "flash.submitted")
 
+    @post("/{project_id:int}/entrustment", status_code=303)
+    async def entrust(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant: NamedDependency[TenantRef],
+        project_id: PathId,
+        data: Annotated[EntrustForm, Form],
+    ) -> Redirect | Template:
+        return await act(
+            registration.entrust(
+                request.app.state.authorizer,
+                signed_in(request),
+                tenant,
+                project_id,
+                data.credit_code,
+                context_of(request),
+            ),
+            self._to(site, project_id),
+            "flash.saved",
+            partial(project_page, request, site, tenant, project_id),
+        )
+
     @post("/{project_id:int}/acceptance", status_code=303)
     async def accept(
         self,
@@ -452,7 +481,13 @@ async def project_page(
             "project": project,
             "history": history,
             "titles": {m.item: m.title for m in project.materials},
-            "own": project.purchaser_id == await purchasers.unit_of(principal, tenant),
+            "own": await _acts_for(principal, tenant, project),
+            "purchaser_own": project.purchaser_id == await purchasers.unit_of(principal, tenant),
+            "agency": await Subject.select(Subject.name, Subject.credit_code)
+            .where(Subject.id == project.agency_id)
+            .first()
+            if project.agency_id
+            else None,
             "reviewer": await authorizer.allowed(
                 principal.casbin_subject,
                 dom,
@@ -501,13 +536,24 @@ class OverduePages(Controller):
         )
 
 
+async def _acts_for(principal: Principal, tenant: TenantRef, project: reading.ProjectView) -> bool:
+    """Whether the reader registers this project: its purchaser's staff, or its agency."""
+    if principal.kind is AccountKind.agency:
+        subject = (
+            await Subject.select(Subject.id).where(Subject.account == principal.account_id).first()
+        )
+        return subject is not None and subject["id"] == project.agency_id
+    return project.purchaser_id == await purchasers.unit_of(principal, tenant)
+
+
 async def _may_open_projects(authorizer: Authorizer, principal: Principal, site: Site) -> bool:
     if site.tenant is None:
         return False
     dom = tenant_domain(site.tenant.id)
-    return await authorizer.allowed(
-        principal.casbin_subject, dom, "project", "read"
-    ) or await authorizer.allowed(principal.casbin_subject, dom, "project", "register")
+    for act_ in (("project", "read"), ("project", "register"), ("project", "act_as_agent")):
+        if await authorizer.allowed(principal.casbin_subject, dom, *act_):
+            return True
+    return False
 
 
 async def _registrations_waiting(ctx: WorkbenchContext) -> list[WorkItem]:

@@ -12,9 +12,10 @@ from core.authz.authorizer import Authorizer
 from core.authz.model import tenant_domain
 from core.errors import NotFound
 from core.identity.principal import Principal
+from core.identity.tables import AccountKind
 from core.storage import ObjectKey, ObjectStorage
 from core.tenancy.registry import TenantRef
-from tenants.projects.registration import NO_SUCH_PROJECT, checklist_of, registrant
+from tenants.projects.registration import NO_SUCH_PROJECT, agent_of, checklist_of, registrant
 from tenants.projects.tables import Lot, Project, ProjectMaterial, ProjectState
 
 
@@ -53,6 +54,7 @@ class ProjectView(msgspec.Struct):
     request_id: int | None
     opening_notice: int | None
     bid_deadline: dt.datetime | None
+    agency_id: int | None
     lots: list[LotView]
     materials: list[MaterialView]
     deficiencies: list[approvals.Deficiency]
@@ -70,13 +72,16 @@ async def may_read_all(authorizer: Authorizer, principal: Principal, tenant: Ten
     )
 
 
-async def _reader_unit(
+async def _reader_scope(
     authorizer: Authorizer, principal: Principal, tenant: TenantRef
-) -> int | None:
-    """None for the sub-platform's staff (every project); a purchaser's own unit; else 403."""
+) -> tuple[str, int] | None:
+    """None for the sub-platform's staff (every project); ("purchaser", its unit) for a
+    purchaser's account; ("agency", its entry) for an agency's; else 403."""
     if await may_read_all(authorizer, principal, tenant):
         return None
-    return await registrant(authorizer, principal, tenant)
+    if principal.kind is AccountKind.agency:
+        return "agency", await agent_of(authorizer, principal, tenant)
+    return "purchaser", await registrant(authorizer, principal, tenant)
 
 
 async def project_list(
@@ -88,10 +93,10 @@ async def project_list(
     overdue_only: bool = False,
     limit: int = 200,
 ) -> list[ProjectView]:
-    unit = await _reader_unit(authorizer, principal, tenant)
+    scope = await _reader_scope(authorizer, principal, tenant)
     where = Project.tenant == tenant.id
-    if unit is not None:
-        where &= Project.purchaser == unit
+    if scope is not None:
+        where &= getattr(Project, scope[0]) == scope[1]
     if state is not None:
         where &= Project.state == state.value
     if overdue_only:
@@ -114,7 +119,7 @@ async def project_list(
 async def project_detail(
     authorizer: Authorizer, principal: Principal, tenant: TenantRef, project_id: int
 ) -> ProjectView:
-    unit = await _reader_unit(authorizer, principal, tenant)
+    scope = await _reader_scope(authorizer, principal, tenant)
     row = (
         await Project.select(
             *Project.all_columns(),
@@ -124,7 +129,7 @@ async def project_detail(
         .where((Project.id == project_id) & (Project.tenant == tenant.id))
         .first()
     )
-    if row is None or (unit is not None and row["purchaser"] != unit):
+    if row is None or (scope is not None and row[scope[0]] != scope[1]):
         raise NotFound(NO_SUCH_PROJECT)
     lots = await Lot.select().where(Lot.project == project_id).order_by(Lot.number)
     files = {
@@ -185,6 +190,7 @@ def _view(
         request_id=row["request_id"],  # type: ignore[arg-type]
         opening_notice=row["opening_notice"],  # type: ignore[arg-type]
         bid_deadline=row["bid_deadline"],  # type: ignore[arg-type]
+        agency_id=row["agency"],  # type: ignore[arg-type]
         lots=lots,
         materials=materials,
         deficiencies=deficiencies,

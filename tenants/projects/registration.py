@@ -25,7 +25,10 @@ from core.authz.policies import Forbidden, authorize
 from core.data.engine import get_engine, write_transaction
 from core.errors import DomainError, NotFound
 from core.identity.principal import Principal
-from core.identity.tables import Account
+from core.identity.tables import Account, AccountKind
+from core.libraries.subjects.credit import blacklisted
+from core.libraries.subjects.registration import own_subject
+from core.libraries.subjects.tables import Subject, SubjectKind, SubjectState
 from core.storage import ObjectKey, ObjectStorage, discard
 from core.tenancy.registry import TenantRef
 from core.workdays.service import calendar
@@ -147,15 +150,73 @@ async def lot_in(tenant: TenantRef, project_id: int, number: int) -> dict[str, o
     return lot
 
 
+async def agent_of(authorizer: Authorizer, principal: Principal, tenant: TenantRef) -> int:
+    """The library entry of an agency's account, acting for the projects it is entrusted with."""
+    await authorize(authorizer, principal, tenant_domain(tenant.id), "project", "act_as_agent")
+    return int((await own_subject(principal))["id"])  # type: ignore[call-overload]
+
+
 async def _own_project(
     authorizer: Authorizer, principal: Principal, tenant: TenantRef, project_id: int
 ) -> dict[str, object]:
-    """A project of the registrant's own unit (another unit's is "not found")."""
+    """A project of the registrant's own unit, or one its agency is entrusted with (another's
+    is "not found")."""
+    if principal.kind is AccountKind.agency:
+        agency = await agent_of(authorizer, principal, tenant)
+        project = await project_in(tenant, project_id)
+        if project["agency"] != agency:
+            raise NotFound(NO_SUCH_PROJECT)
+        return project
     unit = await registrant(authorizer, principal, tenant)
     project = await project_in(tenant, project_id)
     if project["purchaser"] != unit:
         raise NotFound(NO_SUCH_PROJECT)
     return project
+
+
+async def entrust(
+    authorizer: Authorizer,
+    principal: Principal,
+    tenant: TenantRef,
+    project_id: int,
+    credit_code: str,
+    context: RequestContext,
+) -> None:
+    """The purchaser entrusts a reviewed agency of the shared library with its project (委托代理);
+    an empty code takes the entrustment back. Only while the registration may be changed."""
+    unit = await registrant(authorizer, principal, tenant)
+    agency_id = None
+    if credit_code.strip():
+        agency = (
+            await Subject.select(Subject.id, Subject.state)
+            .where(
+                (Subject.credit_code == credit_code.strip().upper())
+                & (Subject.kind == SubjectKind.agency.value)
+            )
+            .first()
+        )
+        if agency is None or agency["state"] != SubjectState.approved.value:
+            raise DomainError(
+                "共享库中没有该代理机构，或尚未通过审核 / no reviewed agency with this credit code",
+                detail={"field": "credit_code"},
+            )
+        if await blacklisted(agency["id"]) is not None:
+            raise Forbidden("该代理机构已被列入黑名单 / the agency is blacklisted")
+        agency_id = agency["id"]
+    async with write_transaction():
+        project = await locked_project(tenant, project_id)
+        if project["purchaser"] != unit:
+            raise NotFound(NO_SUCH_PROJECT)
+        if project["state"] not in EDITABLE:
+            raise DomainError("已提交的登记不能修改 / a submitted registration cannot be changed")
+        await Project.update({Project.agency: agency_id}).where(Project.id == project_id)
+        await record(
+            actor=principal.actor,
+            action="project.entrust",
+            object=f"project:{project_id}",
+            tenant_id=tenant.id,
+            context=context,
+        )
 
 
 def checklist_of(project: dict[str, object]) -> tuple[ChecklistItem, ...]:

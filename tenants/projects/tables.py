@@ -84,6 +84,8 @@ class Project(Table, tablename="project"):
     request_id = Integer(null=True, default=None)  # the approval request of its registration
     # Set when its tender or procurement notice is published; a correction moves the deadline.
     opening_notice = Integer(null=True, default=None)  # that announcement's id
+    # The agency (代理机构) of the shared library the purchaser entrusted with it, if any.
+    agency = Integer(null=True, default=None, index=True)
     bid_deadline = Timestamptz(null=True, default=None)  # 投标截止 = 开标时间
 
 

@@ -147,6 +147,8 @@ TABLE: dict[tuple[str, str, str], tuple[bool, bool, bool]] = {
     ("tenant_staff", "archive", "read"): (True, False, False),
     ("purchaser", "archive", "read"): (False, False, False),
     ("hq_admin", "archive", "read"): (False, False, False),
+    ("supplier", "project", "act_as_agent"): (False, False, False),
+    ("purchaser", "project", "act_as_agent"): (False, False, False),
 }
 
 # Under suspension the tenant's staff and new supplier actions are denied; reading is not.

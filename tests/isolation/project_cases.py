@@ -43,6 +43,7 @@ async def _projects_of_a_not_found_on_b(world: World) -> None:
                 ("GET", "/console/projects/{}/materials/approval", None),
                 ("POST", "/console/projects/{}/submission", None),
                 ("POST", "/console/projects/{}/acceptance", None),
+                ("POST", "/console/projects/{}/entrustment", {"credit_code": ""}),
                 ("POST", "/console/projects/{}/decision", {"decision": "approve"}),
                 ("GET", "/api/projects/{}", None),
                 ("POST", "/api/projects/{}/submission", None),
@@ -225,6 +226,9 @@ PROJECT_CASES = {
         _projects_of_a_not_found_on_b
     ),
     ("POST", "/console/projects/{project_id:int}/submission"): CrossTenant(
+        _projects_of_a_not_found_on_b
+    ),
+    ("POST", "/console/projects/{project_id:int}/entrustment"): CrossTenant(
         _projects_of_a_not_found_on_b
     ),
     ("POST", "/console/projects/{project_id:int}/acceptance"): CrossTenant(

@@ -77,6 +77,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Registrations not decided 2 working days after complete materials, oldest first.",
     ),
     "project.tenant": ("分平台", "Sub-platform"),
+    "project.agency": ("代理机构", "Agency"),
+    "project.no_agency": ("自行组织（未委托代理机构）", "Run by the purchaser itself"),
+    "project.entrust": (
+        "委托代理机构（统一社会信用代码，留空为不委托）",
+        "Entrust an agency (its credit code; empty for none)",
+    ),
     "project.due_note": ("办结时限", "Due"),
     "console.project": ("所属项目", "Project"),
     "console.project_hint": (
