@@ -392,7 +392,11 @@ async def test_the_sign_in_page_works_without_javascript(
         wrong = await browser.post(
             "/login", data={"login": staff.username, "password": "nope", "_csrf_token": token}
         )
-        assert wrong.status_code == 401 and "wrong user name" in wrong.text
+        assert (
+            wrong.status_code == 401
+            and "用户名、口令或动态口令错误" in wrong.text
+            and "wrong user name" not in wrong.text
+        )
         signed = await browser.post(
             "/login", data={"login": staff.username, "password": PASSWORD, "_csrf_token": token}
         )
