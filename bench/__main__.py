@@ -92,6 +92,12 @@ FIGURES = (
         ("--bids", "50", "--rounds", "1"),
     ),
     Figure(
+        "P9",
+        "bench.projects",
+        "a tenant's project list over 100,000 projects",
+        ("--projects", "5000", "--requests", "100"),
+    ),
+    Figure(
         "load",
         "bench.load",
         "portal and console at 80 % of capacity",

@@ -223,14 +223,18 @@ class ProjectPages(Controller):
         site: NamedDependency[Site],
         tenant: NamedDependency[TenantRef],
         overdue: Annotated[bool, QueryParameter()] = False,
+        before: Annotated[int | None, QueryParameter(ge=1)] = None,
     ) -> Template:
         authorizer, principal = request.app.state.authorizer, signed_in(request)
-        rows = await reading.project_list(authorizer, principal, tenant, overdue_only=overdue)
+        rows = await reading.project_list(
+            authorizer, principal, tenant, overdue_only=overdue, before=before
+        )
         return Template(
             "console/projects.html",
             context={
                 "site": site,
                 "rows": rows,
+                "more": rows[-1].id if len(rows) == reading.PAGE else None,
                 "overdue": overdue,
                 "may_register": await purchasers.unit_of(principal, tenant) is not None,
                 "staff": await reading.may_read_all(authorizer, principal, tenant),

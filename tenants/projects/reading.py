@@ -18,6 +18,8 @@ from core.tenancy.registry import TenantRef
 from tenants.projects.registration import NO_SUCH_PROJECT, agent_of, checklist_of, registrant
 from tenants.projects.tables import Lot, Project, ProjectMaterial, ProjectState
 
+PAGE = 50  # projects a list page
+
 
 class MaterialView(msgspec.Struct):
     item: str
@@ -91,8 +93,10 @@ async def project_list(
     *,
     state: ProjectState | None = None,
     overdue_only: bool = False,
-    limit: int = 200,
+    before: int | None = None,
+    limit: int = PAGE,
 ) -> list[ProjectView]:
+    """Newest first, ``limit`` a page; ``before``: the page after the one ending at that id."""
     scope = await _reader_scope(authorizer, principal, tenant)
     where = Project.tenant == tenant.id
     if scope is not None:
@@ -103,6 +107,8 @@ async def project_list(
         where &= (Project.state == ProjectState.submitted.value) & (
             Project.due_at < dt.datetime.now(dt.UTC)
         )
+    if before is not None:
+        where &= Project.id < before
     rows = (
         await Project.select(
             *Project.all_columns(),

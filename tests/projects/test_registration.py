@@ -244,3 +244,19 @@ async def test_overdue_registrations_show_to_the_tenant_admin_and_head_office(
         assert title not in (await site.client.get("/console/projects/?overdue=true")).text
     finally:
         await buyer.client.aclose()
+
+
+@pytest.mark.asyncio
+async def test_the_list_pages_by_fifty_newest_first(app: Litestar, site: Site) -> None:
+    buyer = await purchaser_of(app, site.client, site.tenant.slug)
+    try:
+        ids = [await draft_project(buyer, title=f"分页测试项目{n:02d}") for n in range(52)]
+        first = await site.client.get("/console/projects/")
+        assert "分页测试项目51" in first.text and "分页测试项目01" not in first.text
+        link = f"/console/projects/?before={ids[2]}"
+        assert link in first.text.replace("&amp;", "&")
+        older = await site.client.get(link)
+        assert "分页测试项目01" in older.text and "分页测试项目00" in older.text
+        assert "分页测试项目51" not in older.text and "更早的项目" not in older.text
+    finally:
+        await buyer.client.aclose()

@@ -51,6 +51,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "project.owner_none": ("待受理", "Not yet taken"),
     "project.registered_at": ("登记时间", "Registered"),
     "project.none": ("暂无项目。", "No project yet."),
+    "project.more": ("更早的项目", "Older projects"),
     "project.method_hint": (
         "招标投标：公开招标、邀请招标；政府采购：另有竞争性谈判、竞争性磋商、询价、单一来源；"
         "企业非招标采购：竞争性谈判、询比、单一来源、竞价。",
