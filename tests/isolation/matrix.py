@@ -201,7 +201,7 @@ async def _role_change_of_other_tenants_account(world: World, path: str, form: b
             if form:
                 response = await client_b.post(path, data={**fields, "action": action})
                 assert response.status_code == 400, response.text
-                assert "no such account" in response.text
+                assert "账号不存在" in response.text  # the page shows the reader's half
             else:
                 api = path if action == "grant" else "/api/roles/revocations"
                 response = await client_b.post(api, json=fields)
