@@ -5,7 +5,9 @@ stays the plain 404 page, so another tenant's project looks like a missing one."
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlencode
 
+from litestar import Response
 from litestar.response import Redirect, Template
 
 from core.errors import DomainError
@@ -24,3 +26,14 @@ async def act(
             raise
         return await refused(exc.message, exc.status_code)
     return flash(done, flash_key)
+
+
+def private_file(filename: str, data: bytes, media_type: str) -> Response[bytes]:
+    """A download for its reader only: never kept by a browser or a proxy, never sniffed."""
+    quoted = urlencode({"": filename})[1:]
+    headers = {
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quoted}",
+    }
+    return Response(data, media_type=media_type, headers=headers)

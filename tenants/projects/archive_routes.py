@@ -4,7 +4,6 @@ staff, and from head office's portal for regulators whose region covers the tena
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
@@ -19,20 +18,9 @@ from core.openapi import PathId
 from core.tenancy.registry import TenantRef, find_tenant_by_id
 from core.tenancy.site import Site
 from tenants.projects import archive
+from tenants.projects.answering import private_file
 from tenants.projects.tables import Project
 from tenants.supervision import check_visible
-
-
-def _zip(name: str, data: bytes) -> Response[bytes]:
-    quoted = urlencode({"": name})[1:]
-    return Response(
-        data,
-        media_type="application/zip",
-        headers={
-            "Cache-Control": "private, no-store",
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quoted}",
-        },
-    )
 
 
 class ArchivePages(Controller):
@@ -55,7 +43,7 @@ class ArchivePages(Controller):
             project_id,
             context_of(request),
         )
-        return _zip(name, data)
+        return private_file(name, data, "application/zip")
 
 
 async def _visible(request: Request[Any, Any, Any], tenant_id: int) -> TenantRef:
@@ -107,4 +95,4 @@ class RegulatorArchivePages(Controller):
             project_id,
             context_of(request),
         )
-        return _zip(name, data)
+        return private_file(name, data, "application/zip")

@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -48,7 +47,7 @@ from tenants.projects import (
     reading,
     registration,
 )
-from tenants.projects.answering import act
+from tenants.projects.answering import act, private_file
 from tenants.projects.methods import METHODS
 from tenants.projects.money import fen_of
 from tenants.projects.registration import project_in
@@ -346,13 +345,7 @@ class ProjectPages(Controller):
             project_id,
             item,
         )
-        quoted = urlencode({"": filename})[1:]
-        headers = {
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quoted}",
-        }
-        return Response(data, media_type=media_type, headers=headers)
+        return private_file(filename, data, media_type)
 
     @post("/{project_id:int}/submission", status_code=303)
     async def submit(
