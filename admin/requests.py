@@ -23,8 +23,8 @@ from core.forms import Form
 from core.identity.routes import context_of
 from core.navigation import NavEntry, register_nav
 from core.openapi import PathId
+from core.tenancy.registry import tenant_names
 from core.tenancy.site import Site
-from core.tenancy.tables import Tenant
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from plugins.registry import CATALOGUE
 from plugins.service import PLUGIN_TYPE
@@ -58,10 +58,6 @@ def _text(value: object) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
-async def _tenant_names() -> dict[int, str]:
-    return {r["id"]: r["name"] for r in await Tenant.select(Tenant.id, Tenant.name)}
-
-
 class RequestPages(Controller):
     path = "/admin/requests"
     include_in_schema = False
@@ -80,7 +76,7 @@ class RequestPages(Controller):
         )
         return Template(
             "admin/requests.html",
-            context={"site": site, "rows": rows, "tenants": await _tenant_names()},
+            context={"site": site, "rows": rows, "tenants": await tenant_names()},
         )
 
     async def _detail(self, site: Site, request_id: int, error: str | None = None) -> Template:
@@ -101,7 +97,7 @@ class RequestPages(Controller):
                 "row": row,
                 "payload": payload,
                 "settings": setting_rows(f"review.setting.{plugin}", payload.get("settings")),
-                "tenant": (await _tenant_names()).get(row["tenant_id"], ""),
+                "tenant": (await tenant_names()).get(row["tenant_id"], ""),
                 "history": await approvals.history(request_id),
                 "catalogue": CATALOGUE,
                 "error": error,
@@ -154,7 +150,7 @@ async def _requests_waiting(ctx: WorkbenchContext) -> list[WorkItem]:
         .order_by(ApprovalRequest.id)
         .limit(20)
     )
-    names = await _tenant_names()
+    names = await tenant_names()
     return [
         WorkItem(
             text=names.get(r["tenant_id"], ""),

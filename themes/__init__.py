@@ -25,7 +25,7 @@ from litestar.template import TemplateConfig
 from plugins.registry import CATALOGUE
 from themes.i18n import context_locale, here, label, local, locale_part, t
 from themes.regions import region_filter, region_options
-from themes.text import linked
+from themes.text import linked, yuan
 
 UNIFORM = Path(__file__).parent / "uniform"
 STATIC = UNIFORM / "static"
@@ -75,6 +75,7 @@ def build_environment() -> Environment:
     environment.filters["locale_part"] = locale_part
     environment.filters["region"] = region_filter
     environment.filters["linked"] = linked
+    environment.filters["yuan"] = yuan
     return environment
 
 

@@ -1,4 +1,4 @@
-"""Plain text shown on a page: a notice's body, written by the platform, with its links."""
+"""Plain text shown on a page: a notice's body with its links, an amount of money."""
 
 from __future__ import annotations
 
@@ -20,3 +20,12 @@ def linked(text: str) -> Markup:
         )
         done = found.end()
     return shown + escape(text[done:])
+
+
+def yuan(fen: int | None) -> str:
+    """``{{ amount_fen | yuan }}``: an amount kept in fen (分) shown in yuan, thousands
+    grouped as procurement documents write them: 1234567 → "12,345.67"; none → ""."""
+    if fen is None:
+        return ""
+    sign, fen = ("-", -fen) if fen < 0 else ("", fen)
+    return f"{sign}{fen // 100:,}.{fen % 100:02d}"

@@ -21,7 +21,6 @@ from core.audit.reading import (
     export_csv,
     page,
     tenant_label,
-    tenant_names,
 )
 from core.authz.guards import main_portal_only, requires, signed_in
 from core.data.engine import write_transaction
@@ -29,6 +28,7 @@ from core.errors import DomainError
 from core.forms import Form
 from core.identity.routes import context_of
 from core.navigation import NavEntry, may_open, register_nav
+from core.tenancy.registry import tenant_names
 from core.tenancy.site import Site
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from themes.i18n import BEIJING, in_locale, local, locale_of

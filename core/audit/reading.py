@@ -19,7 +19,7 @@ from core.audit.labels import action_label, object_label, outcome_label
 from core.audit.tables import AuditEntry
 from core.data.engine import get_engine
 from core.spreadsheets import inert
-from core.tenancy.tables import Tenant
+from core.tenancy.registry import tenant_names
 from themes.i18n import BEIJING, translate
 
 PAGE_SIZE = 50
@@ -98,10 +98,6 @@ async def page(wanted: AuditFilter, before: int | None = None) -> list[dict[str,
     if before is not None:
         query = query.where(AuditEntry.seq < before)
     return await query.limit(PAGE_SIZE)
-
-
-async def tenant_names() -> dict[int, str]:
-    return {r["id"]: r["name"] for r in await Tenant.select(Tenant.id, Tenant.name)}
 
 
 def tenant_label(tenant_id: int | None, names: dict[int, str], locale: str) -> str:

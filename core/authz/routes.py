@@ -22,8 +22,8 @@ from core.identity.routes import context_of
 from core.identity.tables import Account, AccountKind
 from core.navigation import NavEntry, register_nav
 from core.openapi import RowId, refusals
+from core.tenancy.registry import tenant_names
 from core.tenancy.site import Site
-from core.tenancy.tables import Tenant
 from themes.i18n import locale_of
 
 ASSIGN = requires("role", "assign")
@@ -78,10 +78,6 @@ async def assignable_accounts(site: Site) -> list[Assignable]:
     ]
 
 
-async def _tenant_names() -> dict[int, str]:
-    return {r["id"]: r["name"] for r in await Tenant.select(Tenant.id, Tenant.name)}
-
-
 async def _page(site: Site, error: str | None, status: int = 200) -> Template:
     return Template(
         "roles.html",
@@ -91,7 +87,7 @@ async def _page(site: Site, error: str | None, status: int = 200) -> Template:
             "grants": await list_grants(site),
             "accounts": await assignable_accounts(site),
             "roles": HQ_ROLES if site.tenant is None else TENANT_ROLES,
-            "tenant_names": await _tenant_names() if site.tenant is None else {},
+            "tenant_names": await tenant_names() if site.tenant is None else {},
             "error": error,
         },
     )

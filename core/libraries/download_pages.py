@@ -25,8 +25,8 @@ from core.libraries.downloads import DOWNLOAD_TYPE, DownloadRequest
 from core.libraries.exports import DATASETS, Dataset, ExportFormat
 from core.navigation import NavEntry, register_nav
 from core.openapi import PathId
+from core.tenancy.registry import tenant_names
 from core.tenancy.site import Site
-from core.tenancy.tables import Tenant
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from themes.i18n import in_locale, locale_of, translate
 
@@ -152,7 +152,7 @@ async def _waiting_decisions(limit: int = 500) -> list[dict[str, Any]]:
             Account.id.is_in([r["submitter"] for r in rows] or [0])
         )
     }
-    tenants = {t["id"]: t["name"] for t in await Tenant.select(Tenant.id, Tenant.name)}
+    tenants = await tenant_names()
     return [
         {
             **r,

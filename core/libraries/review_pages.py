@@ -24,8 +24,8 @@ from core.libraries.subjects.tables import Qualification, Subject
 from core.navigation import NavEntry, register_nav
 from core.openapi import PathId
 from core.storage import ObjectKey
+from core.tenancy.registry import tenant_names
 from core.tenancy.site import Site
-from core.tenancy.tables import Tenant
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from themes.i18n import translate
 
@@ -61,7 +61,7 @@ async def _open_reviews(limit: int = QUEUE_LIMIT) -> list[dict[str, Any]]:
             Subject.id, Subject.name, Subject.kind, Subject.origin_tenant
         ).where(Subject.id.is_in(ids or [0]))
     }
-    tenants = {t["id"]: t["name"] for t in await Tenant.select(Tenant.id, Tenant.name)}
+    tenants = await tenant_names()
     reviews = []
     for row, subject_id in zip(rows, ids, strict=True):
         subject = subjects.get(subject_id)

@@ -104,6 +104,11 @@ async def list_tenants(*, states: tuple[TenantState, ...] | None = None) -> list
     return [_ref(row) for row in await query]
 
 
+async def tenant_names() -> dict[int, str]:
+    """Every tenant's name by id, for pages that list rows of many tenants."""
+    return {r["id"]: r["name"] for r in await Tenant.select(Tenant.id, Tenant.name)}
+
+
 def validate_slug(slug: str) -> str:
     if not SLUG_RE.fullmatch(slug):
         raise DomainError(
