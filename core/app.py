@@ -53,6 +53,7 @@ from core.libraries.profile_pages import ProfilePages
 from core.libraries.review_pages import LibraryReviewPages
 from core.libraries.subject_pages import SubjectPages
 from core.libraries.subjects.routes import CreditApi, RegistrationApi, SubjectApi
+from core.libraries.transactions.routes import TransactionApi, TransactionPages
 from core.logs import app_formatters
 from core.notifications.pages import NoticePages
 from core.notifications.service import MailDelivery
@@ -253,6 +254,8 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 credit_notices,
                 ExpertLibraryApi,
                 ExpertPages,
+                TransactionApi,
+                TransactionPages,
                 BrandingApi,
                 PluginApi,
                 ConsolePages,

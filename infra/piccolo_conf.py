@@ -27,5 +27,6 @@ APP_REGISTRY = AppRegistry(
         "plugins.piccolo_app",
         "core.workdays.piccolo_app",
         "core.jobs.piccolo_app",
+        "core.libraries.transactions.piccolo_app",
     ]
 )

@@ -49,6 +49,14 @@ async def visible_tenants(
     return [t for t in tenants if regions & set(region_ancestors(t.region_code or "000000"))]
 
 
+async def tenant_reach(authorizer: Authorizer, principal: Principal) -> frozenset[int] | None:
+    """The ids of the tenants within reach, None for head office's "every one" (so a reading
+    across tenants need not list them); Forbidden for a person with no reach at all."""
+    if await authorizer.allowed(principal.casbin_subject, HQ, "tenant", "read"):
+        return None
+    return frozenset(t.id for t in await visible_tenants(authorizer, principal))
+
+
 async def check_visible(authorizer: Authorizer, principal: Principal, tenant_id: int) -> None:
     """A tenant outside the principal's reach is "not found", like a missing one."""
     sub = principal.casbin_subject

@@ -27,9 +27,11 @@ from core.libraries.subjects import credit, registration, search
 from core.libraries.subjects.qualifications import add_qualification
 from core.libraries.subjects.registration import PROFILE_FIELDS, Profile
 from core.libraries.subjects.tables import SubjectState
+from core.libraries.transactions import service as transaction_library
+from core.libraries.transactions.service import Reach, TransactionQuery
 from core.navigation import NavEntry, may_open, register_nav
+from core.tenancy.registry import tenant_names
 from core.tenancy.site import Site
-from core.tenancy.tables import Tenant
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from tenants.announcements.participation import PARTICIPANT_KINDS
 from tenants.announcements.tables import Participation
@@ -130,7 +132,7 @@ async def participations_of(subject_id: int) -> list[dict[str, Any]]:
         .order_by(Participation.created_at, ascending=False)
         .limit(200)
     )
-    names = {t["id"]: t["name"] for t in await Tenant.select(Tenant.id, Tenant.name)}
+    names = await tenant_names()
     return [{**r, "site_name": names.get(r["tenant_id"], "")} for r in rows]
 
 
@@ -156,6 +158,10 @@ async def _page(
             "records": await credit.records_of(row["id"]),
             "documents": await documents_of(request, row["id"]),
             "participations": await participations_of(row["id"]),
+            "awards": await transaction_library.search(
+                Reach(supplier_id=row["id"]), TransactionQuery()
+            ),
+            "tenant_names": await tenant_names(),
             "error": error,
         },
     )

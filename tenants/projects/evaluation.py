@@ -23,11 +23,14 @@ from core.authz.policies import Forbidden, authorize
 from core.data.engine import write_transaction
 from core.errors import DomainError, NotFound
 from core.identity.principal import Principal
+from core.libraries import transactions
 from core.libraries.subjects.credit import blacklisted
+from core.libraries.subjects.tables import Subject
 from core.tenancy.registry import TenantRef
 from tenants.announcements.tables import ProcurementMethod as Method
 from tenants.projects import objections
 from tenants.projects.methods import METHODS
+from tenants.projects.reading import lot_code
 from tenants.projects.registration import locked_project, lot_in, project_in
 from tenants.projects.tables import (
     Award,
@@ -42,6 +45,7 @@ from tenants.projects.tables import (
     Opening,
     OpeningEntry,
     OpeningState,
+    Purchaser,
 )
 from themes.i18n import BEIJING
 
@@ -251,6 +255,9 @@ async def award(
                     awarded_by=principal.account_id,
                 )
             )
+            await transactions.add(
+                await _transaction_of(tenant, lot, subject, candidate.price_fen, now)
+            )
             await record(
                 actor=principal.actor,
                 action="award.decide",
@@ -260,6 +267,45 @@ async def award(
             )
             return candidate.bidder
     raise DomainError("所有中标候选人均不符合条件 / no candidate may be awarded")
+
+
+async def _transaction_of(
+    tenant: TenantRef, lot: dict, subject_id: int, award_fen: int, at: dt.datetime
+) -> transactions.TransactionEntry:
+    """What the transaction library keeps of an award, names as they are at this moment."""
+    project = await project_in(tenant, int(lot["project"]))
+    purchaser = (
+        await Purchaser.select(Purchaser.name, Purchaser.credit_code)
+        .where(Purchaser.id == project["purchaser"])
+        .first()
+    )
+    supplier = (
+        await Subject.select(Subject.name, Subject.credit_code)
+        .where(Subject.id == subject_id)
+        .first()
+    )
+    agency = project["agency"] and (
+        await Subject.select(Subject.name).where(Subject.id == project["agency"]).first()
+    )
+    return transactions.TransactionEntry(
+        tenant_id=tenant.id,
+        section_code=lot_code(str(project["code"]), int(lot["number"])),
+        project_code=str(project["code"]),
+        project_title=str(project["title"]),
+        section_title=str(lot["title"]),
+        track=str(project["track"]),
+        method=str(project["method"]),
+        category=str(project["category"]),
+        purchaser_name=purchaser["name"],
+        purchaser_credit_code=purchaser["credit_code"],
+        agency_name=agency["name"] if agency else "",
+        supplier_id=subject_id,
+        supplier_name=supplier["name"],
+        supplier_credit_code=supplier["credit_code"],
+        budget_fen=lot["budget_fen"] if lot["budget_fen"] is not None else project["budget_fen"],
+        award_fen=award_fen,
+        awarded_at=at,
+    )
 
 
 async def record_contract(
@@ -300,6 +346,10 @@ async def record_contract(
                 signed_on=signed_on,
                 recorded_by=principal.account_id,
             )
+        )
+        project = await project_in(tenant, project_id)
+        await transactions.complete(
+            tenant.id, lot_code(str(project["code"]), lot_number), amount_fen, signed_on
         )
         await record(
             actor=principal.actor,

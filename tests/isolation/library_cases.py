@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
+from core.authz.policies import grant_role
+from core.identity.tables import AccountKind
+from core.libraries import transactions
 from core.libraries.subjects.tables import Subject
-from tests.conftest import BASE_DOMAIN, client_for, sign_in, with_csrf
+from tests.conftest import BASE_DOMAIN, client_for, new_account, sign_in, with_csrf
 from tests.isolation.matrix import (
     CrossTenant,
     World,
@@ -16,6 +20,7 @@ from tests.isolation.matrix import (
 from tests.libraries.helpers import approve_subject, credit_code, library_manager, registration
 from tests.libraries.test_downloads_and_imports import decide
 from tests.portal.helpers import draft
+from tests.tenants.helpers import hq_people
 
 
 async def _registered_on(world: World, client_name: str) -> tuple[int, dict]:
@@ -85,7 +90,40 @@ async def _participation_on_own_tenant_only(world: World) -> None:
             await client.aclose()
 
 
+async def _transactions_of_a_within_reach_only(world: World) -> None:
+    """A's award in the transaction library: no sub-site serves the library, and a regulator
+    whose region does not cover A finds nothing of it, by the API or the page."""
+    subject_id, _ = await _registered_on(world, "client_a")
+    title = f"甲方项目{uuid.uuid4().hex[:8]}"
+    await transactions.add(
+        transactions.TransactionEntry(
+            tenant_id=world.tenant_a.id, section_code=f"T{uuid.uuid4().hex[:12]}-001",
+            project_code="T1", project_title=title, section_title=title, track="tender",
+            method="open_tender", category="goods", purchaser_name="甲采购人",
+            purchaser_credit_code="91370100MA0000000Y", agency_name="", supplier_id=subject_id,
+            supplier_name="甲供应商", supplier_credit_code="91370100MA0000000Y",
+            budget_fen=None, award_fen=100, awarded_at=dt.datetime.now(dt.UTC),
+        )
+    )  # fmt: skip
+    for path in ("/api/library/transactions/", "/admin/transactions/"):
+        await _absent_on_sub_sites("GET", path)(world)
+    hq = (await hq_people(world.app))["admin"]
+    regulator = await new_account(AccountKind.regulator)
+    await grant_role(
+        world.app.state.authorizer, hq, account_id=regulator.account_id, role="regulator",
+        region_code="370200",
+    )  # fmt: skip
+    async with client_for(world.app, BASE_DOMAIN) as portal:
+        assert (await sign_in(portal, regulator.username)).status_code == 200
+        for path in ("/api/library/transactions/", "/admin/transactions/"):
+            response = await portal.get(path)  # the newest first: A's would be on top
+            assert response.status_code == 200 and title not in response.text, path
+            world.assert_nothing_of(world.tenant_a, response)
+
+
 LIBRARY_CASES = {
+    ("GET", "/api/library/transactions"): CrossTenant(_transactions_of_a_within_reach_only),
+    ("GET", "/admin/transactions"): CrossTenant(_transactions_of_a_within_reach_only),
     ("POST", "/api/library/suppliers"): CrossTenant(_registration_keeps_its_own_origin),
     ("POST", "/api/library/agencies"): CrossTenant(_registration_keeps_its_own_origin),
     ("GET", "/api/library/me"): CrossTenant(_session_refused_on_b("GET", "/api/library/me")),

@@ -12,6 +12,7 @@ from litestar import Litestar
 
 from core.audit.chain import RequestContext
 from core.errors import DomainError
+from core.libraries.transactions.tables import TransactionRecord
 from tenants.projects import evaluation, opening
 from tenants.projects.registration import project_in
 from tenants.projects.tables import Award, Bid, EvaluationResult
@@ -95,6 +96,10 @@ async def test_report_publicity_award_and_contract(app: Litestar) -> None:
         assert "黑名单" in won["passed_over"] and won["credit_checked_at"] is not None
         again = await evaluation.award(authorizer, admin, site.tenant, project_id, 1, CONTEXT)
         assert again == winner  # a repeat answers the same, and awards nothing more
+        # The award feeds the transaction library (交易信息库) once, the contract completes it.
+        (kept,) = await TransactionRecord.select().where(TransactionRecord.tenant == site.tenant.id)
+        assert kept["supplier_name"] == winner and kept["award_fen"] == ranking[1].price_fen
+        assert kept["supplier"] == won["subject"] and kept["contract_fen"] is None
 
         notice = await site.client.post(
             "/api/console/announcements", json=draft(type="award_notice", project=project_id)
@@ -117,6 +122,10 @@ async def test_report_publicity_award_and_contract(app: Litestar) -> None:
         )
         (view,) = (await evaluation.results_of(site.tenant, project_id)).values()
         assert view.award == winner and view.contract_amount_fen == 90_000
+        completed = await TransactionRecord.select(
+            TransactionRecord.contract_fen, TransactionRecord.signed_on
+        ).where(TransactionRecord.tenant == site.tenant.id)
+        assert completed == [{"contract_fen": 90_000, "signed_on": dt.datetime.now(BEIJING).date()}]
     finally:
         await buyer.client.aclose()
         await manager.aclose()
