@@ -14,11 +14,13 @@ from core.authz.model import tenant_domain
 from core.authz.policies import authorize
 from core.errors import NotFound
 from core.identity.routes import context_of
+from core.libraries.experts.specialties import specialty_names
 from core.openapi import PathId
 from core.tenancy.registry import TenantRef, find_tenant_by_id
 from core.tenancy.site import Site
-from tenants.projects import archive
+from tenants.projects import archive, draw
 from tenants.projects.answering import private_file
+from tenants.projects.registration import project_in
 from tenants.projects.tables import Project
 from tenants.supervision import check_visible
 
@@ -80,6 +82,29 @@ class RegulatorArchivePages(Controller):
         return Template(
             "admin/tenant_projects.html",
             context={"site": site, "tenant": tenant, "rows": rows},
+        )
+
+    @get("/{project_id:int}/draws")
+    async def draws(
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        tenant_id: PathId,
+        project_id: PathId,
+    ) -> Template:
+        """抽取复现: each expert draw replayed from its recorded seed and pool."""
+        tenant = await _visible(request, tenant_id)
+        project = await project_in(tenant, project_id)
+        replays = await draw.replays_of(tenant, project_id)
+        return Template(
+            "admin/draw_replays.html",
+            context={
+                "site": site,
+                "tenant": tenant,
+                "project": project,
+                "replays": replays,
+                "specialties": await specialty_names([r.specialty_code for r in replays]),
+            },
         )
 
     @get("/{project_id:int}/archive")

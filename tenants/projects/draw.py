@@ -403,6 +403,53 @@ async def replay(tenant: TenantRef, project_id: int, draw_id: int) -> Replay:
     return Replay(str(row["seed"]), pool, order, drawn, order[: len(drawn)] == drawn)
 
 
+class DrawReplay(msgspec.Struct, frozen=True):
+    """A draw as a regulator checks it (抽取复现): the recorded seed and pool, the order they
+    give, and whether the experts invited followed it; experts by their anonymous codes."""
+
+    id: int
+    created_at: dt.datetime
+    specialty_code: str
+    region_code: str
+    committee_size: int
+    excluded: int
+    seed: str
+    pool: list[str]
+    order: list[str]
+    drawn: list[str]
+    matches: bool
+
+
+async def replays_of(tenant: TenantRef, project_id: int) -> list[DrawReplay]:
+    """Every draw of the project replayed, oldest first (the project is the tenant's)."""
+    await project_in(tenant, project_id)
+    draws = (
+        await ExpertDraw.select()
+        .where((ExpertDraw.project == project_id) & (ExpertDraw.tenant == tenant.id))
+        .order_by(ExpertDraw.id)
+    )
+    replays = [await replay(tenant, project_id, d["id"]) for d in draws]
+    ids = sorted({e for r in replays for e in r.pool + r.drawn})
+    rows = await Expert.select(Expert.id, Expert.code).where(Expert.id.is_in(ids or [0]))
+    code = {r["id"]: r["code"] for r in rows}
+    return [
+        DrawReplay(
+            id=d["id"],
+            created_at=d["created_at"],
+            specialty_code=d["specialty_code"],
+            region_code=d["region_code"],
+            committee_size=d["committee_size"],
+            excluded=d["excluded"],
+            seed=r.seed,
+            pool=[code[e] for e in r.pool],
+            order=[code[e] for e in r.order],
+            drawn=[code[e] for e in r.drawn],
+            matches=r.matches,
+        )
+        for d, r in zip(draws, replays, strict=True)
+    ]
+
+
 async def ask_recusal(
     principal: Principal,
     tenant: TenantRef,

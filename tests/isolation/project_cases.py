@@ -268,6 +268,9 @@ PROJECT_CASES = {
     ("GET", "/admin/tenants/{tenant_id:int}/projects/{project_id:int}/archive"): CrossTenant(
         _absent_on_sub_sites("GET", "/admin/tenants/{a}/projects/1/archive")
     ),
+    ("GET", "/admin/tenants/{tenant_id:int}/projects/{project_id:int}/draws"): CrossTenant(
+        _absent_on_sub_sites("GET", "/admin/tenants/{a}/projects/1/draws")
+    ),
     ("GET", "/admin/projects/overdue"): CrossTenant(
         _absent_on_sub_sites("GET", "/admin/projects/overdue")
     ),

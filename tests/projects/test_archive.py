@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -15,6 +16,7 @@ from core.audit.tables import AuditEntry
 from core.authz.policies import grant_first_admin, grant_role
 from core.identity.tables import AccountKind
 from tenants.projects.archive import verify
+from tenants.projects.tables import DrawMember
 from tests.conftest import BASE_DOMAIN, client_for, new_account, sign_in
 from tests.portal.helpers import close, new_site
 from tests.projects.helpers import evaluating_project
@@ -74,8 +76,34 @@ async def test_the_archive_holds_the_project_in_order_and_verifies(app: Litestar
                     f"/admin/tenants/{site.tenant.id}/projects/{project_id}/archive"
                 )
                 assert got.status_code == status
+                replayed = await portal.get(
+                    f"/admin/tenants/{site.tenant.id}/projects/{project_id}/draws"
+                )
+                assert replayed.status_code == status
                 if status == 200:
                     assert verify(got.content) == [] and "下载 ZIP" in listed.text
+                    assert "抽取复现" in listed.text and "复现一致" in replayed.text
+                    assert (
+                        re.search(r"ZJ\d{6}", replayed.text) and "复现不一致" not in replayed.text
+                    )
+
+        # Had the first two invitations been swapped, the replay says so.
+        first, second = (
+            await DrawMember.select(DrawMember.id, DrawMember.expert)
+            .where(DrawMember.tenant == site.tenant.id)
+            .order_by(DrawMember.position)
+            .limit(2)
+        )
+        for member, expert in ((first, second["expert"]), (second, first["expert"])):
+            await DrawMember.update({DrawMember.expert: expert}).where(
+                DrawMember.id == member["id"]
+            )
+        async with client_for(app, BASE_DOMAIN) as portal:
+            assert (await sign_in(portal, near.username)).status_code == 200
+            replayed = await portal.get(
+                f"/admin/tenants/{site.tenant.id}/projects/{project_id}/draws"
+            )
+            assert "复现不一致" in replayed.text
     finally:
         await buyer.client.aclose()
         await manager.aclose()

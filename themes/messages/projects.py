@@ -214,6 +214,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "evaluation.contract_amount": ("合同金额（元）", "Contract amount (yuan)"),
     "evaluation.signed_on": ("签订日期", "Signed on"),
     "evaluation.record_contract": ("合同备案", "Record the contract"),
+    "replay.title": ("专家抽取复现", "Expert draws replayed"),
+    "replay.link": ("抽取复现", "Replay the draws"),
+    "replay.intro": (
+        "按抽取时记录的随机种子和候选专家池重新计算抽取顺序：顺序 = 候选专家按"
+        " HMAC-SHA256（种子，专家内部编号）排序。被邀请的专家（含拒绝或未应答后补抽的）"
+        "应依次为该顺序的前几位。专家以库内匿名编号列出。",
+        "The order is computed again from the seed and pool recorded at the draw: the pool"
+        " sorted by HMAC-SHA256(seed, the expert's internal id). The experts invited (those"
+        " drawn again after a refusal included) must be the first of that order. Experts are"
+        " listed by their anonymous library codes.",
+    ),
+    "replay.heading": ("第 {id} 次抽取 · {at}", "Draw {id} · {at}"),
+    "replay.terms": (
+        "专业：{specialty}；地区：{region}；评标委员会 {size} 人；回避 {excluded} 人",
+        "Specialty: {specialty}; region: {region}; committee of {size}; {excluded} recused",
+    ),
+    "replay.anywhere": ("不限", "any"),
+    "replay.seed": ("随机种子", "Seed"),
+    "replay.pool": ("候选专家池（{count} 人）", "Pool ({count} experts)"),
+    "replay.order": ("复算顺序", "Order computed again"),
+    "replay.drawn": ("实际邀请顺序", "Experts invited, in order"),
+    "replay.matches": (
+        "复现一致：实际邀请与复算顺序相同。",
+        "Replayed: the invitations follow the order.",
+    ),
+    "replay.differs": (
+        "复现不一致：实际邀请与复算顺序不同，请核查。",
+        "Not replayed: the invitations depart from the order; look into it.",
+    ),
+    "replay.none": ("本项目尚未抽取专家", "No expert draw in this project"),
     "archive.title": ("项目档案（一项一档）", "Project archives"),
     "archive.intro": (
         "每个项目一份档案：登记材料、公告、投标回执、开标记录、专家抽取、评标定标与审计日志，"
