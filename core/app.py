@@ -30,6 +30,7 @@ from core import (
     data,  # noqa: F401  - sets PICCOLO_CONF before any table is queried
     metrics,
 )
+from core.audit import anchor_job  # noqa: F401  - registers the periodic anchoring job
 from core.audit.pages import AuditPages
 from core.audit.routes import verify_audit_chain
 from core.authz.authorizer import Authorizer

@@ -1,4 +1,5 @@
-"""Commands added to the Litestar CLI: ``migrate``, ``seed-demo``, ``create-admin``, ``serve``.
+"""Commands added to the Litestar CLI: ``migrate``, ``seed-demo``, ``create-admin``,
+``verify-audit``, ``anchor-audit``, ``serve``.
 
 Run them through ``python -m infra.cli <command>``, which reports bad configuration as one
 line naming the setting instead of a traceback.
@@ -9,13 +10,15 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import click
 from litestar import Litestar
 
-from core.audit.chain import verify
+from core.audit.anchor import Anchor, AnchorCheck, anchor_chain, check_against_anchor
+from core.audit.chain import Actor, Verification, verify
 from core.authz.authorizer import Authorizer
 from core.authz.policies import grant_first_admin
 from core.data.engine import close_database, open_database
@@ -25,7 +28,7 @@ from core.identity.accounts import create_account
 from core.identity.tables import AccountKind
 from core.logs import server_log_config
 from core.settings import get_settings
-from core.storage import build_object_storage
+from core.storage import ObjectStorage, build_object_storage
 from core.stores import Stores
 
 T = TypeVar("T")
@@ -104,17 +107,60 @@ def create_admin_command(username: str, display_name: str, password: str) -> Non
     click.echo(f"head-office administrator {username} created (account {account_id})")
 
 
+@asynccontextmanager
+async def _object_storage() -> AsyncIterator[ObjectStorage]:
+    storage = build_object_storage(get_settings())
+    try:
+        await storage.start()
+        yield storage
+    finally:
+        await storage.close()
+
+
+def _describe(anchor: Anchor) -> str:
+    return (
+        f"entry {anchor.seq}, digest {anchor.digest}, "
+        f"anchored {anchor.anchored_at.isoformat(timespec='seconds')}"
+    )
+
+
 @click.command(name="verify-audit")
 def verify_audit_command() -> None:
-    """Verify the audit chain; name the first broken link (审计日志校验)."""
-    result = _run(verify)
+    """Verify the audit chain, and its head against the latest anchor (审计日志校验)."""
+
+    async def job() -> tuple[Verification, AnchorCheck]:
+        async with _object_storage() as storage:
+            return await verify(), await check_against_anchor(storage)
+
+    result, anchored = _run(job)
     if result.intact:
         click.echo(f"audit chain intact: {result.entries} entries")
-        return
-    raise click.ClickException(
-        f"audit chain broken at entry {result.first_broken_seq}: {result.problem} "
-        f"({result.entries} entries before it hold)"
-    )
+    if anchored.anchor is not None:
+        click.echo(f"latest anchor: {_describe(anchored.anchor)}")
+    problems = []
+    if not result.intact:
+        problems.append(
+            f"audit chain broken at entry {result.first_broken_seq}: {result.problem} "
+            f"({result.entries} entries before it hold)"
+        )
+    if anchored.holds:
+        click.echo(anchored.message)
+    else:
+        problems.append(anchored.message)
+    if problems:
+        raise click.ClickException("; ".join(problems))
+
+
+@click.command(name="anchor-audit")
+def anchor_audit_command() -> None:
+    """Sign the audit chain's head and write it to object storage now (审计日志锚定)."""
+
+    async def job() -> Anchor:
+        async with _object_storage() as storage:
+            return await anchor_chain(storage, Actor.system("anchor-audit"))
+
+    anchor = _run(job)
+    click.echo(f"audit chain anchored: {_describe(anchor)}")
 
 
 async def _preflight() -> None:
@@ -175,6 +221,7 @@ def register_commands(cli: click.Group) -> None:
         seed_demo_command,
         create_admin_command,
         verify_audit_command,
+        anchor_audit_command,
         serve_command,
     ):
         cli.add_command(command)

@@ -163,3 +163,28 @@ def test_create_admin_grants_hq_admin_and_verify_audit(migrated: Path) -> None:
         db.execute("update audit_entry set actor = 'someone else'")
     broken = run_cli(tmp_path, "verify-audit")
     assert broken.returncode != 0 and "broken at entry 1" in broken.stderr
+
+
+def test_anchor_audit_and_verify_audit_find_the_newest_entries_cut_off(migrated: Path) -> None:
+    tmp_path = migrated
+    none_yet = run_cli(tmp_path, "verify-audit")
+    assert none_yet.returncode == 0, none_yet.stderr
+    assert "intact: 0 entries" in none_yet.stdout and "no anchor yet" in none_yet.stdout
+    anchored = run_cli(tmp_path, "anchor-audit")  # the anchoring is entry 1, and anchored
+    assert anchored.returncode == 0, anchored.stderr
+    assert anchored.stdout.startswith("audit chain anchored: entry 1, digest ")
+    with sqlite3.connect(tmp_path / "sunshine.sqlite3") as db:
+        digest = db.execute("select digest from audit_entry where seq = 1").fetchone()[0]
+    assert f"digest {digest}," in anchored.stdout
+    assert (tmp_path / "objects/hq/audit-anchors/1.json").is_file()
+    holds = run_cli(tmp_path, "verify-audit")
+    assert holds.returncode == 0, holds.stderr
+    assert f"latest anchor: entry 1, digest {digest}," in holds.stdout
+    assert "holds against the anchor at entry 1" in holds.stdout
+    with sqlite3.connect(tmp_path / "sunshine.sqlite3") as db:
+        db.execute("delete from audit_entry where seq = 1")
+    cut = run_cli(tmp_path, "verify-audit")
+    assert cut.returncode != 0 and "intact: 0 entries" in cut.stdout
+    assert f"latest anchor: entry 1, digest {digest}," in cut.stdout
+    said = " ".join(cut.stderr.replace("│", " ").split())  # the error box wraps its lines
+    assert "the anchor reaches entry 1, the database only entry 0" in said

@@ -75,6 +75,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "replace": ("替换", "Replaced"),
     "withdraw": ("撤回", "Withdrawn"),
     "add": ("新增", "Added"),
+    "anchor": ("锚定", "Anchored"),
     "attach": ("上传附件", "File attached"),
     "availability": ("可用状态", "Availability"),
     "claim": ("认领", "Claimed"),

@@ -4,6 +4,10 @@ workers run. PostgreSQL: ``FOR UPDATE SKIP LOCKED`` (a row one worker holds is p
 the others); SQLite: the write lock taken at BEGIN. A claim is a lease: a worker that dies
 mid-job leaves it to be claimed again once the lease ends, and a handler must be idempotent
 (the opening of a section is). A failure is retried later, up to ``MAX_ATTEMPTS``.
+
+A periodic job (``register_periodic``: the audit chain's anchoring) is one row keyed by its
+kind, added by the first look of any runner and never done: after each run, succeeded or
+failed, it is due again ``every`` later.
 """
 
 from __future__ import annotations
@@ -40,10 +44,27 @@ class JobContext:
 
 Handler = Callable[[dict[str, Any], JobContext], Awaitable[None]]
 HANDLERS: dict[str, Handler] = {}
+PERIODIC: dict[str, dt.timedelta] = {}  # kind → time between runs
 
 
 def register_job(kind: str, handler: Handler) -> None:
     HANDLERS[kind] = handler
+
+
+def register_periodic(kind: str, handler: Handler, every: dt.timedelta) -> None:
+    """Run ``handler`` every ``every``, on one worker at a time (its row's lease)."""
+    register_job(kind, handler)
+    PERIODIC[kind] = every
+
+
+async def _add_periodic(now: dt.datetime) -> None:
+    """Each periodic kind's row, due at once when it is first added; the unique key makes
+    two workers adding it at the same moment add one."""
+    for kind in PERIODIC:
+        if not await Job.exists().where(Job.key == kind):
+            await Job.insert(Job(kind=kind, key=kind, run_at=now)).on_conflict(
+                target=Job.key, action="DO NOTHING"
+            )
 
 
 async def schedule(
@@ -106,6 +127,7 @@ async def _claim(worker: str, now: dt.datetime) -> dict[str, Any] | None:
 async def run_due(context: JobContext, worker: str, now: dt.datetime | None = None) -> int:
     """Run every job due now; returns how many ran (successfully or not)."""
     ran = 0
+    await _add_periodic(now or dt.datetime.now(dt.UTC))
     while (job := await _claim(worker, moment := now or dt.datetime.now(dt.UTC))) is not None:
         ran += 1
         try:
@@ -116,10 +138,14 @@ async def run_due(context: JobContext, worker: str, now: dt.datetime | None = No
                 Job.id == job["id"]
             )
             continue
+        every = PERIODIC.get(job["kind"])
         try:
             await handler(json.loads(job["payload"]), context)
         except Exception as exc:
             log.exception("job %s (%s) failed", job["id"], job["key"])
+            if every is not None:
+                await _again(job, worker, moment + every, f"{type(exc).__name__}: {exc}")
+                continue
             gave_up = job["attempts"] >= MAX_ATTEMPTS
             await Job.update(
                 {
@@ -130,10 +156,28 @@ async def run_due(context: JobContext, worker: str, now: dt.datetime | None = No
                 }
             ).where((Job.id == job["id"]) & (Job.locked_by == worker))
             continue
+        if every is not None:
+            await _again(job, worker, moment + every, "")
+            continue
         await Job.update(
             {Job.state: JobState.done.value, Job.done_at: dt.datetime.now(dt.UTC)}
         ).where((Job.id == job["id"]) & (Job.locked_by == worker))
     return ran
+
+
+async def _again(job: dict[str, Any], worker: str, run_at: dt.datetime, error: str) -> None:
+    """A periodic job's run is over: due again at ``run_at``, whatever its outcome."""
+    await Job.update(
+        {
+            Job.state: JobState.pending.value,
+            Job.run_at: run_at,
+            Job.attempts: 0,
+            Job.locked_by: None,
+            Job.locked_until: None,
+            Job.done_at: dt.datetime.now(dt.UTC),
+            Job.error: error[:2000],
+        }
+    ).where((Job.id == job["id"]) & (Job.locked_by == worker))
 
 
 class Runner:
