@@ -58,6 +58,8 @@ from core.libraries.transactions.routes import TransactionApi, TransactionPages
 from core.logs import app_formatters
 from core.notifications.pages import NoticePages
 from core.notifications.service import MailDelivery
+from core.ops_access.pages import OpsAccessPages, OpsAccessReviewPages
+from core.ops_access.routes import OpsAccessApi
 from core.outages import DRIVER_ERRORS, OUTAGES, RETRY_AFTER_S, outage_message
 from core.settings import get_settings
 from core.storage import build_object_storage
@@ -276,6 +278,9 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 OpeningPages,
                 ProjectApi,
                 RequestPages,
+                OpsAccessPages,
+                OpsAccessReviewPages,
+                OpsAccessApi,
                 *(route for spec in CATALOGUE.values() for route in spec.routes),
                 download_object,
                 AuthApi,

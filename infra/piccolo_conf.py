@@ -28,5 +28,6 @@ APP_REGISTRY = AppRegistry(
         "core.workdays.piccolo_app",
         "core.jobs.piccolo_app",
         "core.libraries.transactions.piccolo_app",
+        "core.ops_access.piccolo_app",
     ]
 )

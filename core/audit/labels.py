@@ -48,6 +48,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "contract": ("合同", "Contract"),
     "lot": ("标段", "Section"),
     "purchaser": ("采购人", "Purchaser"),
+    "ops_access": ("运维访问", "Ops access"),
+    "staff": ("工作人员名单", "Staff list"),
     # datasets of the library's downloads (core.libraries.exports.DATASETS)
     "suppliers": ("供应商名录", "Suppliers"),
     "agencies": ("代理机构名录", "Agencies"),
@@ -98,6 +100,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "price": ("价格", "Price"),
     "provision": ("开通", "Provisioned"),
     "publish": ("发布", "Published"),
+    "read": ("查看", "Read"),
     "read_secret": ("查看保密信息", "Secret read"),
     "register": ("注册", "Registered"),
     "reinstate": ("恢复", "Reinstated"),

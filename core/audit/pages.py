@@ -36,7 +36,7 @@ from themes.i18n import BEIJING, in_locale, local, locale_of
 # The areas an auditor filters by: the leading word of an action.
 AREAS = (
     "auth", "account", "role", "approval", "application", "tenant", "announcement",
-    "participation", "branding", "library", "calendar", "audit",
+    "participation", "branding", "library", "calendar", "audit", "ops_access",
 )  # fmt: skip
 OUTCOMES = ("success", "failure", "denied")
 BAD_FILTER = "筛选条件不正确，请从列表中选择或按“年-月-日”填写日期 / unknown filter"

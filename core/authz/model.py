@@ -71,6 +71,8 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("tenant", "reinstate"),
         ("tenant", "configure"),  # its custom domain
         ("calendar", "manage"),  # the working-day calendar (core.workdays)
+        ("approval:ops_access", "decide"),  # 运维访问 (core.ops_access)
+        ("ops_access", "revoke"),
     ),
     "hq_reviewer": (
         ("approval:application", "decide"),
@@ -80,7 +82,14 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("tenant", "read"),
     ),
     "hq_supervisor": (("tenant", "read"), ("tenant", "penalize"), ("approval", "read")),
-    "hq_ops": (("security", "manage"), ("account", "unlock"), ("session", "end")),
+    "hq_ops": (
+        ("security", "manage"),
+        ("account", "unlock"),
+        ("session", "end"),
+        # asks for ops access and reads under its own active grants (core.ops_access): the
+        # grant, not a policy, opens one tenant's data, for its hours only
+        ("ops_access", "use"),
+    ),
     # the shared libraries' managers (库管理员): review registrations, see secret fields
     "hq_library": (
         ("library", "read"),

@@ -95,6 +95,12 @@ TABLE: dict[tuple[str, str, str], tuple[bool, bool, bool]] = {
     ("hq_supervisor", "approval:application", "decide"): (False, False, False),
     ("hq_ops", "account", "unlock"): (False, False, True),
     ("hq_ops", "audit", "read"): (False, False, False),
+    # ops access widens nothing in Casbin: a grant is checked by core.ops_access at each use
+    ("hq_ops", "ops_access", "use"): (False, False, True),
+    ("hq_ops", "staff", "manage"): (False, False, False),
+    ("hq_ops", "approval:ops_access", "decide"): (False, False, False),
+    ("hq_admin", "approval:ops_access", "decide"): (False, False, True),
+    ("hq_admin", "ops_access", "use"): (False, False, False),
     ("hq_auditor", "audit", "verify"): (False, False, True),
     ("hq_auditor", "role", "assign"): (False, False, False),
     ("hq_library", "library", "read_secret"): (False, False, True),

@@ -52,6 +52,7 @@ _APPROVAL_TYPES = {
     "subject_registration": ("主体注册审核", "Library registration review"),
     "data_download": ("数据下载申请", "Data download request"),
     "project_registration": ("项目登记", "Project registration"),
+    "ops_access": ("运维访问申请", "Ops access request"),
 }
 _APPROVAL_STATES = {
     "submitted": ("待审核", "Submitted"),
