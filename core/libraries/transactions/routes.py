@@ -111,7 +111,7 @@ class TransactionApi(Controller):
     tags = ["library"]  # noqa: RUF012
     guards = [main_portal_only, requires_active]  # noqa: RUF012
 
-    @get("/", operation_id="searchTransactions", responses=refusals(400, 401, 403))
+    @get("/", operation_id="searchTransactions", responses=refusals(400, 401, 403, 404))
     async def search_transactions(
         self,
         request: Request[Any, Any, Any],
