@@ -218,7 +218,7 @@ async def award(
     await authorize(authorizer, principal, tenant_domain(tenant.id), "bid", "open")
     lot = await lot_in(tenant, project_id, lot_number)
     async with write_transaction():
-        await locked_project(tenant, project_id)
+        project = await locked_project(tenant, project_id)
         result = (
             await EvaluationResult.select()
             .where((EvaluationResult.lot == lot["id"]) & (EvaluationResult.tenant == tenant.id))
@@ -256,7 +256,7 @@ async def award(
                 )
             )
             await transactions.add(
-                await _transaction_of(tenant, lot, subject, candidate.price_fen, now)
+                await _transaction_of(tenant, project, lot, subject, candidate.price_fen, now)
             )
             await record(
                 actor=principal.actor,
@@ -270,10 +270,14 @@ async def award(
 
 
 async def _transaction_of(
-    tenant: TenantRef, lot: dict, subject_id: int, award_fen: int, at: dt.datetime
+    tenant: TenantRef,
+    project: dict,
+    lot: dict,
+    subject_id: int,
+    award_fen: int,
+    at: dt.datetime,
 ) -> transactions.TransactionEntry:
     """What the transaction library keeps of an award, names as they are at this moment."""
-    project = await project_in(tenant, int(lot["project"]))
     purchaser = (
         await Purchaser.select(Purchaser.name, Purchaser.credit_code)
         .where(Purchaser.id == project["purchaser"])
