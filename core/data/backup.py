@@ -37,11 +37,17 @@ class BackupSummary:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """SQLite's online backup: a consistent copy even while the server writes, and it replaces
+    every page of ``target`` in one step."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
 
 
 def _postgres_tool(name: str) -> str:
@@ -84,11 +90,7 @@ def _dump_database(database: DatabaseSettings, target: Path) -> str:
         )
         return name
     name = "database.sqlite3"
-    # The online backup API copies a consistent state even while the server writes.
-    with sqlite3.connect(database.sqlite_path) as source, sqlite3.connect(target / name) as copy:
-        source.backup(copy)
-    copy.close()
-    source.close()
+    _sqlite_copy(database.sqlite_path, target / name)
     return name
 
 
@@ -104,10 +106,7 @@ def _restore_database(database: DatabaseSettings, source: Path) -> None:
     if source.name != "database.sqlite3":
         raise DomainError("this backup is of a PostgreSQL database, not SQLite")
     database.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as backup, sqlite3.connect(database.sqlite_path) as live:
-        backup.backup(live)  # replaces every page of the live file, in one step
-    backup.close()
-    live.close()
+    _sqlite_copy(source, database.sqlite_path)
 
 
 def _prepare(target: Path) -> None:
