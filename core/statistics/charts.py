@@ -38,6 +38,8 @@ STYLE = Style(
 )
 # pygal names each chart by a random uuid; a drawing kept for the page is named by its place.
 _CHART_ID = re.compile(r"chart-[0-9a-f-]{36}")
+# Even with js=[] pygal writes its tooltips' settings as an inline script; nothing reads it.
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 Series = tuple[tuple[str, tuple[float, ...]], ...]
 
@@ -73,7 +75,7 @@ def _drawn(kind: str, title: str, labels: tuple[str, ...], series: Series, name:
         for label, values in series:
             chart.add(label, list(values))
     svg = chart.render(is_unicode=True)
-    return _CHART_ID.sub(f"chart-{name}", svg)
+    return _CHART_ID.sub(f"chart-{name}", _SCRIPT.sub("", svg))
 
 
 def bars(name: str, title: str, labels: Sequence[str], series: Series) -> str:
