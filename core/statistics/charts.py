@@ -45,21 +45,21 @@ Series = tuple[tuple[str, tuple[float, ...]], ...]
 
 
 def _config(kind: type[pygal.graph.graph.Graph], title: str, **options: object):  # type: ignore[no-untyped-def]
-    return kind(
-        js=[],  # no script: the page works and prints without one
-        style=STYLE,
-        title=title,
-        width=760,
-        height=340,
-        disable_xml_declaration=True,
-        explicit_size=False,
-        legend_at_bottom=True,
-        legend_box_size=11,
-        print_values=True,
-        print_zeroes=False,
-        margin=12,
-        **options,
-    )
+    settings: dict[str, object] = {
+        "js": [],  # no script: the page works and prints without one
+        "style": STYLE,
+        "title": title,
+        "width": 760,
+        "height": 340,
+        "disable_xml_declaration": True,
+        "explicit_size": False,
+        "legend_at_bottom": True,
+        "legend_box_size": 11,
+        "print_values": True,
+        "print_zeroes": False,
+        "margin": 12,
+    }
+    return kind(**{**settings, **options})
 
 
 @lru_cache(maxsize=512)
@@ -69,8 +69,13 @@ def _drawn(kind: str, title: str, labels: tuple[str, ...], series: Series, name:
         for label, (value,) in series:
             chart.add(label, value)
     else:
+        options: dict[str, object] = {"show_legend": len(series) > 1, "truncate_label": -1}
+        if kind == "hbar":
+            # pygal sizes the label column for Latin letters; a Chinese one is about twice
+            # as wide, so it would run off the left edge.
+            options["margin_left"] = 12 + 6 * max((len(x) for x in labels), default=0)
         graph = pygal.HorizontalBar if kind == "hbar" else pygal.Bar
-        chart = _config(graph, title, show_legend=len(series) > 1)
+        chart = _config(graph, title, **options)
         chart.x_labels = labels
         for label, values in series:
             chart.add(label, list(values))
@@ -84,8 +89,11 @@ def bars(name: str, title: str, labels: Sequence[str], series: Series) -> str:
 
 
 def horizontal(name: str, title: str, labels: Sequence[str], values: Sequence[float]) -> str:
-    return _drawn("hbar", title, tuple(labels), (("", tuple(values)),), name)
+    """Bars across, the first label on top (pygal draws from the bottom up)."""
+    return _drawn("hbar", title, tuple(labels[::-1]), (("", tuple(values[::-1])),), name)
 
 
 def pie(name: str, title: str, parts: Sequence[tuple[str, float]]) -> str:
+    """Each part's value is in its legend: without a script there are no tooltips."""
+    parts = [(f"{label} {value:,}", value) for label, value in parts]
     return _drawn("pie", title, (), tuple((label, (value,)) for label, value in parts), name)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from core.statistics import charts
-from core.statistics.service import Figures
+from core.statistics.service import LINE_MEASURES, Figures
 from core.statistics.sources import MEASURES
 from themes.i18n import translate
 
@@ -45,15 +45,7 @@ BREAKDOWNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("penalty_kind", ("penalty_kind",)),
 )
 # The per-month and per-tenant tables' columns: (measure, its amount too).
-LINES: tuple[tuple[str, bool], ...] = (
-    ("announcement_type", False),
-    ("project_method", True),
-    ("award_method", True),
-    ("registration", False),
-    ("objection_target", False),
-    ("complaint_target", False),
-    ("penalty_kind", False),
-)
+LINES: tuple[tuple[str, bool], ...] = tuple((m, MEASURES[m].money) for m in LINE_MEASURES)
 
 
 def _t(key: str, locale: str, **values: object) -> str:

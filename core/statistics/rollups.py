@@ -108,7 +108,7 @@ async def recompute(month: int, tenant_ids: Iterable[int] | None = None) -> int:
                     month=month,
                     measure=measure,
                     dimension=dimension,
-                    count=count,
+                    number=count,
                     amount=amount,
                 )
             )

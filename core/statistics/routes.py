@@ -88,11 +88,15 @@ class StatisticsPages(Controller):
     guards = [main_portal_only, requires_active]  # noqa: RUF012
 
     async def _context(
-        self, request: Request[Any, Any, Any], period: Period, tenant_id: int | None
+        self,
+        request: Request[Any, Any, Any],
+        period: Period,
+        tenant_id: int | None,
+        names: dict[int, str] | None = None,
     ) -> dict[str, Any]:
         locale = locale_of(request)
         found = await figures(await _reach(request), period, tenant_id)
-        names = await tenant_names()
+        names = await tenant_names() if names is None else names
         return {
             "figures": found,
             "period_label": period_label(period, locale),
@@ -117,7 +121,8 @@ class StatisticsPages(Controller):
         context["tenants"] = sorted(tenants, key=lambda t: t.name)
         try:
             chosen = period_of(form["year"], period)
-            context |= await self._context(request, chosen, _tenant_id(tenant_id))
+            names = {t.id: t.name for t in tenants}  # every one within reach
+            context |= await self._context(request, chosen, _tenant_id(tenant_id), names)
             error = None
         except NotFound:
             raise

@@ -118,13 +118,23 @@ class Figures(msgspec.Struct, frozen=True):
     tenant_id: int | None  # the one tenant asked for, or None: every tenant within reach
     summary: Summary
     by_dimension: list[Figure]
-    by_month: list[MonthFigure]
-    by_tenant: list[TenantFigure]
+    by_month: list[MonthFigure]  # of the measures in LINE_MEASURES
+    by_tenant: list[TenantFigure]  # of the measures in LINE_MEASURES
     # Changes until then are in the figures (the rollups are kept every few minutes).
     as_of: dt.datetime | None
 
 
 Reach = frozenset[int] | None
+# The measures the per-month and per-tenant lines show (each measure's total over its values).
+LINE_MEASURES = (
+    "announcement_type",
+    "project_method",
+    "award_method",
+    "registration",
+    "objection_target",
+    "complaint_target",
+    "penalty_kind",
+)
 TenantId = Annotated[int, msgspec.Meta(ge=1)]
 
 
@@ -164,6 +174,11 @@ def _summary(figures: list[Figure]) -> Summary:
     )
 
 
+def _int(value: object) -> int:
+    """A SUM as a number (None over no rows; PostgreSQL's SUM of a bigint is a numeric)."""
+    return int(value or 0)  # type: ignore[call-overload]
+
+
 def _label(month: int) -> str:
     return month_start(month).strftime("%Y-%m")
 
@@ -175,27 +190,29 @@ async def figures(reach: Reach, period: Period, tenant_id: int | None = None) ->
     where: Combinable = (Rollup.month >= months[0]) & (Rollup.month <= months[-1])
     if tenants is not None:
         where &= Rollup.tenant.is_in(sorted(tenants) or [0])
-    sums = (Sum(Rollup.count, alias="n"), Sum(Rollup.amount, alias="amount"))
+    sums = (Sum(Rollup.number, alias="n"), Sum(Rollup.amount, alias="amount"))
+    # Two sums, each over the entries of its covering index only, in the index's order.
     monthly = (
-        await Rollup.select(Rollup.measure, Rollup.dimension, Rollup.month, *sums)
+        await Rollup.select(Rollup.month, Rollup.measure, Rollup.dimension, *sums)
         .where(where)
-        .group_by(Rollup.measure, Rollup.dimension, Rollup.month)
+        .group_by(Rollup.month, Rollup.measure, Rollup.dimension)
     )
     per_tenant = (
         await Rollup.select(Rollup.tenant, Rollup.measure, *sums)
-        .where(where)
+        .where(where & Rollup.measure.is_in(list(LINE_MEASURES)))
         .group_by(Rollup.tenant, Rollup.measure)
     )
     dimensions: dict[tuple[str, str], list[int]] = {}
     by_month: dict[tuple[int, str], list[int]] = {}
     for row in monthly:
-        n, amount = int(row["n"] or 0), int(row["amount"] or 0)
-        figure = dimensions.setdefault((row["measure"], row["dimension"]), [0, 0])
-        figure[0] += n
-        figure[1] += amount
-        month = by_month.setdefault((row["month"], row["measure"]), [0, 0])
-        month[0] += n
-        month[1] += amount
+        n, amount = _int(row["n"]), _int(row["amount"])
+        for key, into in (
+            ((row["measure"], row["dimension"]), dimensions),
+            ((row["month"], row["measure"]), by_month),
+        ):
+            figure = into.setdefault(key, [0, 0])
+            figure[0] += n
+            figure[1] += amount
     order = {name: i for i, name in enumerate(MEASURES)}
     by_dimension = [
         Figure(measure, dimension, n, amount)
@@ -212,10 +229,13 @@ async def figures(reach: Reach, period: Period, tenant_id: int | None = None) ->
         by_dimension=by_dimension,
         by_month=[
             MonthFigure(_label(month), measure, n, amount)
-            for (month, measure), (n, amount) in sorted(by_month.items())
+            for (month, measure), (n, amount) in sorted(
+                by_month.items(), key=lambda item: (item[0][0], order.get(item[0][1], 99))
+            )
+            if measure in LINE_MEASURES
         ],
         by_tenant=[
-            TenantFigure(int(r["tenant"]), r["measure"], int(r["n"] or 0), int(r["amount"] or 0))
+            TenantFigure(r["tenant"], r["measure"], _int(r["n"]), _int(r["amount"]))
             for r in sorted(per_tenant, key=lambda r: (r["tenant"], order.get(r["measure"], 99)))
         ],
         as_of=await watermark(),

@@ -6,7 +6,7 @@ from piccolo.table import Table
 
 
 class Rollup(Table, tablename="statistics_rollup"):
-    """One figure of one tenant in one Beijing month: how many (``count``) and, for money
+    """One figure of one tenant in one Beijing month: how many (``number``) and, for money
     measures, how much in fen (``amount``), of a measure and one value of its dimension
     ("" for a measure without one). Written only by :mod:`core.statistics.rollups`, which
     recomputes a whole (tenant, month) from the base tables, so a row is never patched."""
@@ -18,7 +18,7 @@ class Rollup(Table, tablename="statistics_rollup"):
     month = Integer(index=True)  # yyyymm, Beijing time: 202603
     measure = Varchar(length=30)
     dimension = Varchar(length=40)
-    count = BigInt()
+    number = BigInt()
     amount = BigInt()
     refreshed_at = Timestamptz(default=TimestamptzNow())
 

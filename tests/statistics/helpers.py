@@ -60,4 +60,4 @@ async def direct(tenant_id: int) -> Figures:
 
 async def rolled(tenant_id: int) -> Figures:
     rows = await Rollup.select().where(Rollup.tenant == tenant_id)
-    return {(r["month"], r["measure"], r["dimension"]): (r["count"], r["amount"]) for r in rows}
+    return {(r["month"], r["measure"], r["dimension"]): (r["number"], r["amount"]) for r in rows}

@@ -6,7 +6,7 @@ from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-12-07T09:15:26:410814"
+ID = "2026-12-07T09:28:35:902385"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -28,27 +28,6 @@ async def forwards():
         tablename="statistics_watermark",
         schema=None,
         columns=None,
-    )
-
-    manager.add_column(
-        table_class_name="Rollup",
-        tablename="statistics_rollup",
-        column_name="count",
-        db_column_name="count",
-        column_class_name="BigInt",
-        column_class=BigInt,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
     )
 
     manager.add_column(
@@ -147,6 +126,27 @@ async def forwards():
         params={
             "length": 40,
             "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Rollup",
+        tablename="statistics_rollup",
+        column_name="number",
+        db_column_name="number",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": 0,
             "null": False,
             "primary_key": False,
             "unique": False,
