@@ -8,8 +8,10 @@ happened to its rows; doing it twice changes nothing. So the periodic job (every
 columns), recomputes the months those rows count in for their tenants, and moves the watermark
 to the time it started. It looks back :data:`OVERLAP` further than the watermark: a
 transaction that stamped its rows before the job's start and committed after the job read is
-found the next time. ``rebuild`` recomputes every month there is (the CLI
-``rebuild-statistics``, for recovery or after rows were written straight to the tables).
+found the next time. Each recomputed month also gets its sum over every tenant again (tenant
+:data:`EVERY_TENANT`), which head office's view across all tenants reads. ``rebuild``
+recomputes every month there is (the CLI ``rebuild-statistics``, for recovery or after rows
+were written straight to the tables).
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ EVERY = dt.timedelta(minutes=5)
 OVERLAP = dt.timedelta(minutes=10)
 WATERMARK = "rollups"
 BATCH = 1000  # rows an insert: PostgreSQL takes 32,767 parameters a statement
+# The tenant id of a month's sum over every tenant: what head office reads across all of them,
+# a few dozen rows a month whatever the number of tenants (real tenant ids start at 1).
+EVERY_TENANT = 0
+# The dimension value of a measure's total over all its values, kept beside them: what the
+# per-tenant and per-month lines read, a row a measure rather than one a value.
+ALL = "*"
 
 
 def month_of(moment: dt.datetime) -> int:
@@ -63,7 +71,8 @@ def rollup_key(tenant_id: int, month: int, measure: str, dimension: str) -> str:
 async def _aggregate(
     source: Source, month: int, tenant_ids: frozenset[int] | None
 ) -> dict[tuple[int, str, str], tuple[int, int]]:
-    """(tenant, measure, dimension) → (count, amount) of ``source`` in ``month``."""
+    """(tenant, measure, dimension) → (count, amount) of ``source`` in ``month``, each
+    measure's total as dimension :data:`ALL` too."""
     dims = [c for c in dict.fromkeys(source.dimensions.values()) if c is not None]
     start, end = month_start(month), month_start(next_month(month))
     where = (source.at >= start) & (source.at < end)
@@ -85,41 +94,63 @@ async def _aggregate(
         n, amount = int(row["n"] or 0), int(row.get("amount") or 0)
         for measure, column in source.dimensions.items():
             value = "" if column is None else str(row[column._meta.name])
-            key = (int(row["tenant_id"]), measure, value)
-            count_before, amount_before = figures[key]
-            figures[key] = (count_before + n, amount_before + amount)
+            for key in (
+                (int(row["tenant_id"]), measure, value),
+                (int(row["tenant_id"]), measure, ALL),
+            ):
+                count_before, amount_before = figures[key]
+                figures[key] = (count_before + n, amount_before + amount)
     return figures
+
+
+def _row(tenant_id: int, month: int, measure: str, dimension: str, n: int, amount: int) -> Rollup:
+    return Rollup(
+        key=rollup_key(tenant_id, month, measure, dimension),
+        tenant=tenant_id,
+        month=month,
+        measure=measure,
+        dimension=dimension,
+        number=n,
+        amount=amount,
+    )
+
+
+async def _every_tenant(month: int) -> list[Rollup]:
+    """The month's figures summed over every tenant (tenant :data:`EVERY_TENANT`)."""
+    sums = (Sum(Rollup.number, alias="n"), Sum(Rollup.amount, alias="amount"))
+    rows = (
+        await Rollup.select(Rollup.measure, Rollup.dimension, *sums)
+        .where((Rollup.month == month) & (Rollup.tenant != EVERY_TENANT))
+        .group_by(Rollup.measure, Rollup.dimension)
+    )
+    return [
+        _row(EVERY_TENANT, month, r["measure"], r["dimension"], int(r["n"]), int(r["amount"]))
+        for r in rows
+    ]
 
 
 async def recompute(month: int, tenant_ids: Iterable[int] | None = None) -> int:
     """Replace the rollups of ``month`` for ``tenant_ids`` (None: every tenant) by what the
-    base tables hold now, in one transaction; returns how many rows it wrote."""
+    base tables hold now, and the month's sum over every tenant after them, in one
+    transaction; returns how many rows it wrote."""
     reach = None if tenant_ids is None else frozenset(tenant_ids)
     rows: list[Rollup] = []
     for source in SOURCES:
-        for (tenant_id, measure, dimension), (count, amount) in (
+        for (tenant_id, measure, dimension), (n, amount) in (
             await _aggregate(source, month, reach)
         ).items():
-            key = rollup_key(tenant_id, month, measure, dimension)
-            rows.append(
-                Rollup(
-                    key=key,
-                    tenant=tenant_id,
-                    month=month,
-                    measure=measure,
-                    dimension=dimension,
-                    number=count,
-                    amount=amount,
-                )
-            )
+            rows.append(_row(tenant_id, month, measure, dimension, n, amount))
     async with write_transaction():
         old = Rollup.month == month
         if reach is not None:
-            old &= Rollup.tenant.is_in(sorted(reach) or [0])
+            old &= Rollup.tenant.is_in(sorted(reach | {EVERY_TENANT}))
         await Rollup.delete().where(old)
         for first in range(0, len(rows), BATCH):
             await Rollup.insert(*rows[first : first + BATCH])
-    return len(rows)
+        total = await _every_tenant(month)
+        if total:
+            await Rollup.insert(*total)
+    return len(rows) + len(total)
 
 
 async def _touched(since: dt.datetime) -> dict[int, set[int]]:

@@ -9,14 +9,14 @@ every one, head office's). A tenant outside it is "not found", like one that doe
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections import OrderedDict
 
 import msgspec
 from piccolo.columns.combination import Combinable
 from piccolo.query.functions.aggregate import Sum
 
 from core.errors import DomainError, NotFound
-from core.statistics.rollups import month_start, watermark
+from core.statistics.rollups import ALL, EVERY_TENANT, month_start, watermark
 from core.statistics.sources import MEASURES
 from core.statistics.tables import Rollup
 from core.tenancy.tables import Tenant
@@ -135,7 +135,8 @@ LINE_MEASURES = (
     "complaint_target",
     "penalty_kind",
 )
-TenantId = Annotated[int, msgspec.Meta(ge=1)]
+KEPT = 256  # sets of figures kept, the least recently read dropped first
+_KEPT: OrderedDict[tuple[dt.datetime | None, Reach, Period], Figures] = OrderedDict()
 
 
 async def _tenants_read(reach: Reach, tenant_id: int | None) -> Reach:
@@ -184,22 +185,46 @@ def _label(month: int) -> str:
 
 
 async def figures(reach: Reach, period: Period, tenant_id: int | None = None) -> Figures:
-    """The period's figures for the tenants within ``reach`` (or the one ``tenant_id``)."""
+    """The period's figures for the tenants within ``reach`` (or the one ``tenant_id``).
+
+    The rollups change only when the job rewrites them, and it moves the watermark after each
+    rewrite: figures summed under one watermark are kept (in this worker, by the tenants read
+    and the period) until it moves, at most :data:`rollups.EVERY` later."""
     tenants = await _tenants_read(reach, tenant_id)
+    as_of = await watermark()
+    key = (as_of, tenants, period)
+    if as_of is not None and (kept := _KEPT.get(key)) is not None:
+        _KEPT.move_to_end(key)
+        return kept
+    found = await _summed(tenants, period, tenant_id, as_of)
+    if as_of is not None:
+        _KEPT[key] = found
+        while len(_KEPT) > KEPT:
+            _KEPT.popitem(last=False)
+    return found
+
+
+async def _summed(
+    tenants: Reach, period: Period, tenant_id: int | None, as_of: dt.datetime | None
+) -> Figures:
     months = period.months
-    where: Combinable = (Rollup.month >= months[0]) & (Rollup.month <= months[-1])
-    if tenants is not None:
-        where &= Rollup.tenant.is_in(sorted(tenants) or [0])
+    within: Combinable = (Rollup.month >= months[0]) & (Rollup.month <= months[-1])
+    if tenants is None:  # every tenant: their sums (a few dozen rows a month) and each one's
+        summed, each = Rollup.tenant == EVERY_TENANT, Rollup.tenant > EVERY_TENANT
+    else:
+        summed = each = Rollup.tenant.is_in(sorted(tenants) or [-1])
     sums = (Sum(Rollup.number, alias="n"), Sum(Rollup.amount, alias="amount"))
-    # Two sums, each over the entries of its covering index only, in the index's order.
+    # Two sums, each over the entries of its covering index only.
     monthly = (
         await Rollup.select(Rollup.month, Rollup.measure, Rollup.dimension, *sums)
-        .where(where)
+        .where(within & summed & (Rollup.dimension != ALL))
         .group_by(Rollup.month, Rollup.measure, Rollup.dimension)
     )
     per_tenant = (
         await Rollup.select(Rollup.tenant, Rollup.measure, *sums)
-        .where(where & Rollup.measure.is_in(list(LINE_MEASURES)))
+        .where(
+            (Rollup.dimension == ALL) & Rollup.measure.is_in(list(LINE_MEASURES)) & each & within
+        )
         .group_by(Rollup.tenant, Rollup.measure)
     )
     dimensions: dict[tuple[str, str], list[int]] = {}
@@ -238,5 +263,5 @@ async def figures(reach: Reach, period: Period, tenant_id: int | None = None) ->
             TenantFigure(r["tenant"], r["measure"], _int(r["n"]), _int(r["amount"]))
             for r in sorted(per_tenant, key=lambda r: (r["tenant"], order.get(r["measure"], 99)))
         ],
-        as_of=await watermark(),
+        as_of=as_of,
     )

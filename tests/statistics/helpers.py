@@ -25,9 +25,10 @@ async def direct(tenant_id: int) -> Figures:
     counted: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0, 0])
 
     def add(at: dt.datetime, measure: str, value: str, n: int = 1, amount: int = 0) -> None:
-        figure = counted[(_month(at), measure, value)]
-        figure[0] += n
-        figure[1] += amount
+        for kept in (value, "*"):  # each value, and the measure's total
+            figure = counted[(_month(at), measure, kept)]
+            figure[0] += n
+            figure[1] += amount
 
     for a in await Announcement.select().where(Announcement.tenant == tenant_id):
         if a["state"] == "published":
@@ -61,3 +62,17 @@ async def direct(tenant_id: int) -> Figures:
 async def rolled(tenant_id: int) -> Figures:
     rows = await Rollup.select().where(Rollup.tenant == tenant_id)
     return {(r["month"], r["measure"], r["dimension"]): (r["number"], r["amount"]) for r in rows}
+
+
+async def assert_every_tenant_is_the_sum() -> None:
+    """Each month's sum over every tenant (tenant 0) is the sum of the tenants' own rows."""
+    summed: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    kept: Figures = {}
+    for r in await Rollup.select():
+        key = (r["month"], r["measure"], r["dimension"])
+        if r["tenant"] == 0:
+            kept[key] = (r["number"], r["amount"])
+        else:
+            summed[key][0] += r["number"]
+            summed[key][1] += r["amount"]
+    assert kept == {key: (n, amount) for key, (n, amount) in summed.items()}

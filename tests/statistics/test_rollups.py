@@ -1,7 +1,8 @@
-"""The rollups hold what the base tables hold: after a procurement's events run through the real
-services (with a correction, a withdrawn bid, a complaint after the answer, a penalty), after
-an award recorded in a later month than it was made, and after a rebuild; a row stamped a
-little before the watermark (a late commit) is still found."""
+"""The rollups hold what the base tables hold, and each month's sum over every tenant the sum of
+their rows: after a procurement's events run through the real services (with a correction, a
+withdrawn bid, a complaint after the answer, a penalty), after an award recorded in a later
+month than it was made, and after a rebuild; a row stamped a little before the watermark (a
+late commit) is still found."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from tests.libraries.helpers import registered_supplier
 from tests.portal.helpers import close, draft, new_site, published
 from tests.projects.helpers import CONTEXT, evaluating_project, purchaser_of, send
 from tests.projects.helpers import tendering_project as tendering
-from tests.statistics.helpers import direct, rolled
+from tests.statistics.helpers import assert_every_tenant_is_the_sum, direct, rolled
 from tests.tenants.helpers import hq_people
 from themes.i18n import BEIJING
 
@@ -117,6 +118,7 @@ async def test_rollups_follow_a_procurement_through_the_services(app: Litestar) 
         assert await rolled(tenant_id) == now
         after = await Rollup.select(Rollup.key).where(Rollup.tenant == tenant_id)
         assert sorted(r["key"] for r in after) == sorted(r["key"] for r in keys)
+        await assert_every_tenant_is_the_sum()
     finally:
         await manager.aclose()
         await buyer.client.aclose()
@@ -168,6 +170,7 @@ async def test_a_withdrawn_bid_and_an_award_recorded_later(app: Litestar) -> Non
         assert figures_now[(202503, "award_method", "request_for_quotation")] == (1, 150_000)
         q1 = (await figures(None, period_of(2025, "q1"), tenant_id)).summary
         assert q1.awards == 1 and q1.savings_rate == 0.25
+        await assert_every_tenant_is_the_sum()  # after recomputing a few tenants of a month
     finally:
         await buyer.client.aclose()
         for _, _, client in suppliers:

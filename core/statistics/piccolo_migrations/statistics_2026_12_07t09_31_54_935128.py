@@ -1,7 +1,7 @@
 """The indexes a period's figures are summed from (bench/statistics.py, P10), each holding every
 column its query reads, so the sums never visit the table: by measure, dimension and month
-(``month`` first: a period is a range of months), and by tenant and measure for the
-per-sub-platform table. Both engines understand the SQL."""
+(``month`` first: a period is a range of months), and the measures' totals (dimension ``*``)
+by tenant for the per-sub-platform table. Both engines understand the SQL."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
@@ -22,7 +22,7 @@ async def forwards():
         )
         await Rollup.raw(
             "CREATE INDEX IF NOT EXISTS statistics_rollup_lines ON statistics_rollup "
-            "(measure, tenant, month, number, amount)"
+            "(dimension, measure, tenant, month, number, amount)"
         )
 
     manager.add_raw(create_indexes)
