@@ -14,8 +14,8 @@ class Rollup(Table, tablename="statistics_rollup"):
     # "<tenant>:<month>:<measure>:<dimension>": one row per figure on every engine
     # (Piccolo's composite Unique does not work on SQLite).
     key = Varchar(length=120, unique=True)
-    tenant = Integer(index=True)  # 0: the sum over every tenant (rollups.EVERY_TENANT)
-    month = Integer(index=True)  # yyyymm, Beijing time: 202603
+    tenant = Integer()  # 0: the sum over every tenant (rollups.EVERY_TENANT)
+    month = Integer()  # yyyymm, Beijing time: 202603
     measure = Varchar(length=30)
     dimension = Varchar(length=40)
     number = BigInt()
