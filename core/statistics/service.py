@@ -136,7 +136,7 @@ LINE_MEASURES = (
     "penalty_kind",
 )
 KEPT = 256  # sets of figures kept, the least recently read dropped first
-_KEPT: OrderedDict[tuple[dt.datetime | None, Reach, Period], Figures] = OrderedDict()
+_KEPT: OrderedDict[tuple[dt.datetime | None, Reach, Period, int | None], Figures] = OrderedDict()
 
 
 async def _tenants_read(reach: Reach, tenant_id: int | None) -> Reach:
@@ -188,11 +188,11 @@ async def figures(reach: Reach, period: Period, tenant_id: int | None = None) ->
     """The period's figures for the tenants within ``reach`` (or the one ``tenant_id``).
 
     The rollups change only when the job rewrites them, and it moves the watermark after each
-    rewrite: figures summed under one watermark are kept (in this worker, by the tenants read
-    and the period) until it moves, at most :data:`rollups.EVERY` later."""
+    rewrite: figures summed under one watermark are kept (in this worker, by the tenants read,
+    the period and the tenant asked for) until it moves, at most :data:`rollups.EVERY` later."""
     tenants = await _tenants_read(reach, tenant_id)
     as_of = await watermark()
-    key = (as_of, tenants, period)
+    key = (as_of, tenants, period, tenant_id)
     if as_of is not None and (kept := _KEPT.get(key)) is not None:
         _KEPT.move_to_end(key)
         return kept

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from core.authz.policies import grant_role
 from core.identity.tables import AccountKind
 from core.statistics import rollups
+from core.statistics.service import figures, period_of
 from core.tenancy.registry import TenantRef, register_tenant
 from core.tenancy.tables import TenantKind
 from tenants.announcements.tables import Announcement
@@ -97,6 +98,11 @@ async def test_each_reader_sees_the_tenants_within_reach(app: Litestar) -> None:
         report = await qingdao.get("/admin/statistics/report", params={"year": YEAR, "quarter": 1})
         assert report.status_code == 200 and near.tenant.name not in report.text
         assert "/admin/statistics" in (await qingdao.get("/workbench")).text
+
+        # A reach of one tenant, or that tenant asked for: the same sums, not the same answer.
+        year = period_of(YEAR)
+        assert (await figures(frozenset({far.id}), year)).tenant_id is None
+        assert (await figures(frozenset({far.id}), year, far.id)).tenant_id == far.id
 
         # Head office may pick any tenant.
         picked = await hq.get("/api/statistics", params={"year": YEAR, "tenant_id": near.tenant.id})
