@@ -80,8 +80,8 @@ async def test_each_reader_sees_the_tenants_within_reach(app: Litestar) -> None:
         own = await qingdao.get("/api/statistics", params={"year": YEAR})
         assert own.status_code == 200, own.text
         body = own.json()
-        assert {f["tenant_id"] for f in body["by_tenant"]} == {far.id}
-        assert body["summary"]["announcements"] == 2
+        seen = {f["tenant_id"] for f in body["by_tenant"]}  # other tests' Qingdao ones too
+        assert far.id in seen and near.tenant.id not in seen
         one = await qingdao.get("/api/statistics", params={"year": YEAR, "tenant_id": far.id})
         assert one.json()["summary"]["announcements"] == 2
 
