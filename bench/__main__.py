@@ -98,6 +98,12 @@ FIGURES = (
         ("--projects", "5000", "--requests", "100"),
     ),
     Figure(
+        "P10",
+        "bench.statistics",
+        "yearly statistics across tenants over 1M announcements, 100k projects",
+        ("--announcements", "20000", "--projects", "2000", "--tenants", "10", "--requests", "50"),
+    ),
+    Figure(
         "load",
         "bench.load",
         "portal and console at 80 % of capacity",
@@ -112,7 +118,7 @@ SERVICES = {
     "S3_PORT": ("BENCH_S3_PORT", "29333"),
 }
 # A figure line starts with its name ("P5 cached …", "load portal …").
-FIGURE_LINE = re.compile(r"^(P\d|load)\s")
+FIGURE_LINE = re.compile(r"^(P\d+|load)\s")
 
 
 class Services:

@@ -62,6 +62,8 @@ from core.ops_access.pages import OpsAccessPages, OpsAccessReviewPages
 from core.ops_access.routes import OpsAccessApi
 from core.outages import DRIVER_ERRORS, OUTAGES, RETRY_AFTER_S, outage_message
 from core.settings import get_settings
+from core.statistics import job as statistics_job  # noqa: F401  - registers the rollup job
+from core.statistics.routes import StatisticsApi, StatisticsPages
 from core.storage import build_object_storage
 from core.storage.routes import download_object
 from core.stores import Stores
@@ -259,6 +261,8 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 ExpertPages,
                 TransactionApi,
                 TransactionPages,
+                StatisticsApi,
+                StatisticsPages,
                 BrandingApi,
                 PluginApi,
                 ConsolePages,

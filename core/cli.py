@@ -1,5 +1,5 @@
 """Commands added to the Litestar CLI: ``migrate``, ``seed-demo``, ``create-admin``,
-``verify-audit``, ``anchor-audit``, ``backup``, ``restore``, ``serve``.
+``verify-audit``, ``anchor-audit``, ``backup``, ``restore``, ``rebuild-statistics``, ``serve``.
 
 Run them through ``python -m infra.cli <command>``, which reports bad configuration as one
 line naming the setting instead of a traceback.
@@ -153,6 +153,15 @@ def verify_audit_command() -> None:
         raise click.ClickException("; ".join(problems))
 
 
+@click.command(name="rebuild-statistics")
+def rebuild_statistics_command() -> None:
+    """Recompute every month of the statistics rollups from the base tables (统计重建)."""
+    from core.statistics.rollups import rebuild
+
+    months = _run(rebuild)
+    click.echo(f"statistics rebuilt: {months} months")
+
+
 @click.command(name="anchor-audit")
 def anchor_audit_command() -> None:
     """Sign the audit chain's head and write it to object storage now (审计日志锚定)."""
@@ -255,6 +264,7 @@ def register_commands(cli: click.Group) -> None:
         anchor_audit_command,
         backup_command,
         restore_command,
+        rebuild_statistics_command,
         serve_command,
     ):
         cli.add_command(command)
