@@ -129,6 +129,17 @@ async def _every_tenant(month: int) -> list[Rollup]:
     ]
 
 
+async def _upsert(rows: list[Rollup]) -> None:
+    """Insert, or overwrite a row of the same key: a rebuild from the CLI and the periodic job
+    recomputing one month at once both insert after their delete, and the later must win
+    rather than fail on the unique key."""
+    await Rollup.insert(*rows).on_conflict(
+        target=Rollup.key,
+        action="DO UPDATE",
+        values=[Rollup.number, Rollup.amount, Rollup.refreshed_at],
+    )
+
+
 async def recompute(month: int, tenant_ids: Iterable[int] | None = None) -> int:
     """Replace the rollups of ``month`` for ``tenant_ids`` (None: every tenant) by what the
     base tables hold now, and the month's sum over every tenant after them, in one
@@ -146,10 +157,10 @@ async def recompute(month: int, tenant_ids: Iterable[int] | None = None) -> int:
             old &= Rollup.tenant.is_in(sorted(reach | {EVERY_TENANT}))
         await Rollup.delete().where(old)
         for first in range(0, len(rows), BATCH):
-            await Rollup.insert(*rows[first : first + BATCH])
+            await _upsert(rows[first : first + BATCH])
         total = await _every_tenant(month)
         if total:
-            await Rollup.insert(*total)
+            await _upsert(total)
     return len(rows) + len(total)
 
 

@@ -6,6 +6,7 @@ late commit) is still found."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from decimal import Decimal
@@ -207,5 +208,21 @@ async def test_a_late_commit_within_the_overlap_is_found(app: Litestar) -> None:
         found = await rolled(tenant_id)
         assert found[(202406, "penalty_kind", "warning")] == (1, 0)
         assert found == await direct(tenant_id)
+    finally:
+        await close(site)
+
+
+@pytest.mark.asyncio
+async def test_two_recomputes_of_one_month_at_once_both_succeed(app: Litestar) -> None:
+    """A CLI rebuild and the periodic job on the same month: on PostgreSQL the later insert
+    met the earlier's rows under the unique key; now it overwrites them."""
+    site = await new_site(app, "并发重算统计测试分平台")
+    tenant_id = site.tenant.id
+    try:
+        await published(site)
+        month = rollups.month_of(dt.datetime.now(dt.UTC))
+        await asyncio.gather(*(rollups.recompute(month) for _ in range(4)))
+        assert await rolled(tenant_id) == await direct(tenant_id)
+        await assert_every_tenant_is_the_sum()
     finally:
         await close(site)
