@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import re
 import shutil
 import sqlite3
 import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.conftest import SETTINGS, requires
-from tests.test_cli import SERVICE_SETTINGS, run_cli
+from tests.conftest import requires
+from tests.fresh import fresh_services, s3_bucket
+from tests.test_cli import run_cli
 
 PASSWORD = {"SUNSHINE_DEMO_PASSWORD": "Demo-Passw0rd"}
 
@@ -92,32 +89,9 @@ def test_a_damaged_backup_is_refused_whole(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def fresh_services() -> Iterator[dict[str, str]]:
-    """A database and a bucket of this test's own, as settings for the CLI."""
-    import asyncpg
-
-    assert SETTINGS.database.postgres_dsn
-    name = f"sunshine_backup_{uuid.uuid4().hex[:8]}"
-    dsn = SETTINGS.database.postgres_dsn
-    fresh = urlunsplit(urlsplit(dsn)._replace(path=f"/{name}"))
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(dsn)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    env = {k: os.environ[k] for k in SERVICE_SETTINGS if k in os.environ and k != "REDIS_URL"}
-    env |= {"DATABASE_URL": fresh, "S3_BUCKET": f"backup-{uuid.uuid4().hex[:8]}"}
-    try:
+def fresh() -> Iterator[dict[str, str]]:
+    with fresh_services("backup") as env:
         yield env
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        bucket = s3_bucket(env["S3_BUCKET"])
-        bucket.objects.all().delete()
-        bucket.delete()
 
 
 async def postgres_rows(dsn: str) -> dict[str, str]:
@@ -141,19 +115,6 @@ async def postgres_rows(dsn: str) -> dict[str, str]:
         await conn.close()
 
 
-def s3_bucket(name: str) -> Any:
-    import boto3
-
-    assert SETTINGS.s3
-    return boto3.resource(
-        "s3",
-        endpoint_url=SETTINGS.s3.endpoint_url,
-        region_name=SETTINGS.s3.region,
-        aws_access_key_id=SETTINGS.s3.access_key_id,
-        aws_secret_access_key=SETTINGS.s3.secret_access_key,
-    ).Bucket(name)
-
-
 def bucket_objects(bucket_name: str) -> dict[str, tuple[str, str]]:
     client = s3_bucket(bucket_name).meta.client
     found = {}
@@ -167,12 +128,10 @@ def bucket_objects(bucket_name: str) -> dict[str, tuple[str, str]]:
 
 @requires("postgres")
 @requires("s3")
-def test_backup_wipe_restore_on_postgres_and_s3(
-    tmp_path: Path, fresh_services: dict[str, str]
-) -> None:
+def test_backup_wipe_restore_on_postgres_and_s3(tmp_path: Path, fresh: dict[str, str]) -> None:
     import asyncpg
 
-    env = fresh_services
+    env = fresh
     dsn, bucket = env["DATABASE_URL"], env["S3_BUCKET"]
     seeded = run_cli(tmp_path, "seed-demo", **PASSWORD, **env)
     assert seeded.returncode == 0, seeded.stderr
