@@ -99,7 +99,7 @@ async def is_served_host(host: str) -> bool:
     obtains a certificate, so that nobody can make us request certificates for any name."""
     host = host.strip().lower().rstrip(".")
     base = get_settings().base_domain.lower()
-    if host == base:
+    if host in (base, f"www.{base}"):  # the main portal, as the resolver takes it
         return True
     if host.endswith(f".{base}"):
         tenant = await find_tenant_by_slug(host.removesuffix(f".{base}"))

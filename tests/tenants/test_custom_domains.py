@@ -145,6 +145,7 @@ async def test_the_tls_proxy_is_told_only_our_hosts(app: Litestar) -> None:
             (domain, 200),
             (f"{tenant.slug}.{BASE_DOMAIN}", 200),
             (BASE_DOMAIN, 200),
+            (f"www.{BASE_DOMAIN}", 200),  # the main portal's other name
             ("elsewhere.example.cn", 404),
             (f"nobody-{tenant.slug}.{BASE_DOMAIN}", 404),
             ("", 404),
