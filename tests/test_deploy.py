@@ -109,8 +109,10 @@ def _get(url: str, host: str | None = None) -> tuple[int, bytes]:
 def services() -> Iterator[dict[str, str]]:
     """The service settings the deployed app gets: none (embedded), or fresh real ones."""
     with ExitStack() as stack:
-        yield {} if SETTINGS.database.postgres_dsn is None else stack.enter_context(
-            fresh_services("deploy", redis=SETTINGS.redis_url is not None)
+        yield (
+            {}
+            if SETTINGS.database.postgres_dsn is None
+            else stack.enter_context(fresh_services("deploy", redis=SETTINGS.redis_url is not None))
         )
 
 
