@@ -100,6 +100,7 @@ from themes import release, template_config
 from themes.cache import PORTAL_CACHE
 from themes.i18n import locale_of, translate
 from themes.portal import PortalErrorPage
+from themes.replay import PageReplay
 from themes.routes import (
     branding_image,
     choose_language,
@@ -365,5 +366,7 @@ def create_app() -> Litestar:
     resolver = SiteResolver(
         settings.base_domain, development=settings.development, cache=TENANT_CACHE
     )
-    app.asgi_handler = server_timing(SiteResolutionMiddleware(app.asgi_handler, resolver))
+    app.asgi_handler = server_timing(
+        SiteResolutionMiddleware(PageReplay(app.asgi_handler), resolver)
+    )
     return app

@@ -43,7 +43,8 @@ def test_two_workers_count_into_one_scrape_for_the_token_only(migrated: Path) ->
         text = scrape.text
         home = r'sunshine_requests_total\{[^}]*path="/"[^}]*\}'
         assert _value(text, home) == 20
-        assert _value(text, r'sunshine_page_cache_total\{result="hit"\}') >= 18
+        # The page rendered once a worker, then replayed before Litestar, yet counted above.
+        assert _value(text, r'sunshine_page_cache_total\{result="replay"\}') >= 17
         assert _value(text, r'sunshine_page_cache_total\{result="miss"\}') >= 1
         assert "sunshine_request_duration_seconds_bucket" in text
         assert 'path="/metrics"' not in text  # the scrape is not a request of the site

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
+from litestar.types import Scope
 
 from core import metrics
 from core.stores import Stores
@@ -25,6 +26,9 @@ log = logging.getLogger("sunshine.pages")
 STORE = "pages"
 TTL_S = 600  # bounds the life of entries of dead generations
 GENERATION = "generation"
+REPLAY = "replay"  # entries of whole responses (themes.replay), beside the pages'
+# The request scope's note of the generation prefix its shared page belongs to.
+RECORD = "sunshine.replay_prefix"
 
 
 class PortalCache:
@@ -48,8 +52,16 @@ class PortalCache:
     def release(self) -> str:
         return self._release
 
-    async def page(self, site: Site, key: str, render: Callable[[], Awaitable[bytes]]) -> bytes:
-        """The cached page ``key`` of ``site``, rendered and stored on a miss."""
+    async def page(
+        self,
+        site: Site,
+        key: str,
+        render: Callable[[], Awaitable[bytes]],
+        scope: Scope | None = None,
+    ) -> bytes:
+        """The cached page ``key`` of ``site``, rendered and stored on a miss. With the
+        request's ``scope``, it notes there the generation the page belongs to (:data:`RECORD`),
+        under which :mod:`themes.replay` keeps the whole response."""
         store = self._store(site.store_scope)
         if store is None:
             return await render()
@@ -60,11 +72,14 @@ class PortalCache:
             if generation is None:
                 generation = secrets.token_hex(8).encode()
                 await store.set(GENERATION, generation)
-            entry = f"{self._release}:{generation.decode()}:{key}"
-            cached = await store.get(entry)
+            prefix = f"{self._release}:{generation.decode()}"
+            cached = await store.get(f"{prefix}:{key}")
         except Exception as exc:  # the store is down: serve uncached rather than fail
             log.warning("page cache unavailable: %s", exc)
             return await render()
+        if scope is not None:
+            scope[RECORD] = prefix  # type: ignore[literal-required]
+        entry = f"{prefix}:{key}"
         if cached is not None:
             if metrics.ENABLED:
                 metrics.PAGE_HIT.inc()
@@ -77,6 +92,32 @@ class PortalCache:
         except Exception as exc:
             log.warning("page cache unavailable: %s", exc)
         return body
+
+    async def replayed(self, site: Site, key: str) -> bytes | None:
+        """The response recorded for ``key`` under the site's current generation, if any.
+        None also when the store is down or an invalidation is still owed: Litestar answers."""
+        store = self._store(site.store_scope)
+        if store is None or site.store_scope in self._pending:
+            return None
+        try:
+            generation = await store.get(GENERATION)
+            if generation is None:
+                return None
+            return await store.get(f"{self._release}:{generation.decode()}:{REPLAY}:{key}")
+        except Exception as exc:
+            log.warning("page cache unavailable: %s", exc)
+            return None
+
+    async def record(self, site: Site, prefix: str, key: str, response: bytes) -> None:
+        """Keep ``response`` under the generation ``prefix`` its page was rendered in: if an
+        invalidation came meanwhile, under the old one, where nobody looks."""
+        store = self._store(site.store_scope)
+        if store is None:
+            return
+        try:
+            await store.set(f"{prefix}:{REPLAY}:{key}", response, expires_in=TTL_S)
+        except Exception as exc:
+            log.warning("page cache unavailable: %s", exc)
 
     async def invalidate(self, tenant_id: int | None) -> None:
         """After a change to ``tenant_id``'s portal (or to the head office's, when None)."""

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Request, Response
+from litestar import MediaType, Request, Response
 
 from core import metrics
 from core.chrome import chrome_of, csrf_input
@@ -160,8 +160,10 @@ async def portal_page(
     shared = cache and not chrome.personal
     if metrics.ENABLED and not shared:
         metrics.PAGE_BYPASS.inc()
-    body = await PORTAL_CACHE.page(site, page_key, render) if shared else await render()
-    return Response(body, media_type="text/html; charset=utf-8")
+    body = (
+        await PORTAL_CACHE.page(site, page_key, render, request.scope) if shared else await render()
+    )
+    return Response(body, media_type=MediaType.HTML)
 
 
 class PortalErrorPage(Response[bytes]):
@@ -172,7 +174,7 @@ class PortalErrorPage(Response[bytes]):
     """
 
     def __init__(self, request: Request[Any, Any, Any], site: Site, status_code: int, message: str):
-        super().__init__(b"", status_code=status_code, media_type="text/html; charset=utf-8")
+        super().__init__(b"", status_code=status_code, media_type=MediaType.HTML)
         self._request, self._site, self._message = request, site, message
 
     def to_asgi_response(self, *args: Any, **kwargs: Any) -> Any:
