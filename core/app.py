@@ -29,6 +29,7 @@ from admin.routes import ReviewPages, TenantPages
 from core import (
     data,  # noqa: F401  - sets PICCOLO_CONF before any table is queried
     metrics,
+    tracing,
 )
 from core.audit import anchor_job  # noqa: F401  - registers the periodic anchoring job
 from core.audit.pages import AuditPages
@@ -336,6 +337,7 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
         app_config.exception_handlers[PermissionDeniedException] = http_error_response
         app_config.template_config = template_config()
         metrics.configure(app_config, settings)
+        tracing.configure(app_config)
         # Litestar logs exceptions only in debug: a 500 in production would leave no trace.
         # Log every unexpected one with its stack; the refusals we answer on purpose (4xx,
         # bad input) are not errors of ours.
