@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.errors import DomainError
+from themes.i18n import beijing_today
 
 # GB 32100-2015 统一社会信用代码: 18 characters over 31 symbols (no I, O, S, V, Z); the last
 # is a check character over the first 17, weights 3^i mod 31.
@@ -86,7 +87,7 @@ def validate_resident_id(raw: str, *, field: str = "id_number") -> str:
         born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise refuse("出生日期不存在 / the birth date is not a real date") from None
-    if born.year < 1900 or born > dt.date.today():
+    if born.year < 1900 or born > beijing_today():
         raise refuse("出生日期不合理 / the birth date is before 1900 or in the future")
     expected = resident_id_check_character(number[:17])
     if number[17] != expected:

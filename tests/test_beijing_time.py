@@ -17,7 +17,7 @@ from tests.libraries.test_downloads_and_imports import csv_file
 from tests.portal.helpers import close, new_site
 from tests.tenants.helpers import PDF, hq_people, main_client_as
 from tests.tenants.test_applications import submitted_application
-from themes.i18n import local
+from themes.i18n import beijing_today, local
 
 # What a time rendered without ``| local`` looks like: an offset, ISO 8601, seconds.
 UTC_LOOKS = re.compile(r"\+00:00|UTC|\d{4}-\d\d-\d\dT\d\d:\d\d|\d\d:\d\d:\d\d")
@@ -98,3 +98,9 @@ async def test_head_office_pages_show_beijing_time(app: Litestar) -> None:
         for client in (applicant, reviewer, supervisor, admin, manager):
             await client.aclose()
         await close(site)
+
+
+def test_the_beijing_day_begins_at_sixteen_utc() -> None:
+    """A birth date or signing date "today" is a Beijing day: from 16:00 UTC it is tomorrow's."""
+    assert beijing_today(dt.datetime(2026, 12, 7, 15, 59, tzinfo=dt.UTC)) == dt.date(2026, 12, 7)
+    assert beijing_today(dt.datetime(2026, 12, 7, 16, 0, tzinfo=dt.UTC)) == dt.date(2026, 12, 8)

@@ -35,6 +35,15 @@ def test_unsafe_key_parts_are_refused(part: str) -> None:
         ObjectKey.for_tenant(1, part)
 
 
+def test_a_listed_key_is_parsed_back_with_its_owner() -> None:
+    key = ObjectKey.for_tenant(7, "bids", "3", "a.sealed")
+    assert ObjectKey.parse(key.value) == key
+    assert ObjectKey.parse("hq/audit-anchors/latest.json").owner == "hq"
+    for bad in ("other/1/x", "tenants/x/y", "tenants/7/../8/x", "hq"):
+        with pytest.raises(ValueError):
+            ObjectKey.parse(bad)
+
+
 def test_a_key_needs_a_part_after_its_owner() -> None:
     with pytest.raises(ValueError, match="at least one part"):
         ObjectKey.for_head_office()
@@ -54,6 +63,9 @@ async def _roundtrip(storage: ObjectStorage, fetch: object) -> None:
     await storage.put(key, body, "application/pdf")
     assert await storage.exists(key)
     assert await storage.get(key) == body
+    assert key in await storage.keys()  # what a backup lists
+    data, content_type = await storage.get_with_type(key)
+    assert data == body and content_type in {"application/pdf", "application/octet-stream"}
     url = await storage.presigned_url(key, expires_in=60)
     assert await fetch(url) == body  # type: ignore[operator]
     await storage.delete(key)

@@ -22,6 +22,11 @@ COOKIE = "sunshine_lang"
 BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")  # dates are shown in China Standard Time
 
 
+def beijing_today(now: dt.datetime | None = None) -> dt.date:
+    """The calendar day in Beijing, which runs eight hours ahead of the server's UTC day."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(BEIJING).date()
+
+
 def _catalogue() -> dict[str, tuple[str, str]]:
     """Every area's messages (``themes/messages/<area>.py``) as one catalogue. Areas keep their
     own modules so that they can grow apart; a key defined twice is a mistake, caught here."""

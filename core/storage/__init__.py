@@ -29,6 +29,17 @@ class ObjectKey:
     def for_head_office(cls, *parts: str) -> ObjectKey:
         return cls(_join("hq", parts))
 
+    @classmethod
+    def parse(cls, value: str) -> ObjectKey:
+        """A key read back from a listing or a backup, checked as when it was made."""
+        head, _, rest = value.partition("/")
+        if head == "hq":
+            return cls.for_head_office(*rest.split("/"))
+        number, _, rest = rest.partition("/")
+        if head != "tenants" or not number.isdigit():
+            raise ValueError(f"object key {value!r} names no owner")
+        return cls.for_tenant(int(number), *rest.split("/"))
+
     @property
     def owner(self) -> str:
         """``hq`` or ``tenants/<id>``."""
@@ -68,6 +79,12 @@ class ObjectStorage(Protocol):
         """Remove the object; absent is not an error."""
 
     async def exists(self, key: ObjectKey) -> bool: ...
+
+    async def keys(self) -> list[ObjectKey]:
+        """Every stored key, for backups."""
+
+    async def get_with_type(self, key: ObjectKey) -> tuple[bytes, str]:
+        """The object's bytes and its content type, for backups."""
 
     async def presigned_url(self, key: ObjectKey, *, expires_in: int = 300) -> str:
         """A URL that downloads the object without a session, for ``expires_in`` seconds."""

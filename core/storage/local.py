@@ -74,6 +74,18 @@ class LocalStorage:
     async def exists(self, key: ObjectKey) -> bool:
         return await asyncio.to_thread(self._path(key).is_file)
 
+    async def keys(self) -> list[ObjectKey]:
+        def walk() -> list[ObjectKey]:
+            # A name starting with "." is a write in progress (see put).
+            files = (p for p in self.root.rglob("*") if p.is_file() and p.name[0] != ".")
+            return [ObjectKey.parse(p.relative_to(self.root).as_posix()) for p in files]
+
+        return sorted(await asyncio.to_thread(walk), key=lambda k: k.value)
+
+    async def get_with_type(self, key: ObjectKey) -> tuple[bytes, str]:
+        # Local files keep no content type; downloads are typed by their routes.
+        return await self.get(key), "application/octet-stream"
+
     def _signature(self, key: str, expires: int) -> str:
         return hmac.new(self._secret, f"{key}\n{expires}".encode(), hashlib.sha256).hexdigest()
 

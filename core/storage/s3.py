@@ -90,16 +90,27 @@ class S3Storage:
         )
 
     async def get(self, key: ObjectKey) -> bytes:
-        def read() -> bytes:
+        data, _ = await self.get_with_type(key)
+        return data
+
+    async def get_with_type(self, key: ObjectKey) -> tuple[bytes, str]:
+        def read() -> tuple[bytes, str]:
             try:
                 response = self.client.get_object(Bucket=self.bucket, Key=key.value)
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") in _MISSING_CODES:
                     raise ObjectMissing(key.value) from exc
                 raise
-            return response["Body"].read()
+            return response["Body"].read(), response.get("ContentType", "")
 
         return await self._call(read)
+
+    async def keys(self) -> list[ObjectKey]:
+        def listing() -> list[ObjectKey]:
+            pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
+            return [ObjectKey.parse(o["Key"]) for page in pages for o in page.get("Contents", [])]
+
+        return await self._call(listing)
 
     async def delete(self, key: ObjectKey) -> None:
         await self._call(self.client.delete_object, Bucket=self.bucket, Key=key.value)

@@ -22,7 +22,7 @@ from core.tenancy.site import Site
 from core.workdays import shipped
 from core.workdays.service import calendar, set_day
 from core.workdays.tables import DayKind, WorkdayOverride
-from themes.i18n import BEIJING, locale_of, translate
+from themes.i18n import beijing_today, locale_of, translate
 
 # The years the page shows and edits: a date outside them is a typing slip (year 1, 9999).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -97,7 +97,7 @@ class CalendarPages(Controller):
         site: NamedDependency[Site],
         year: FromQuery[int | None] = None,
     ) -> Template:
-        wanted = year or dt.datetime.now(BEIJING).year
+        wanted = year or beijing_today().year
         if not FIRST_YEAR <= wanted <= LAST_YEAR:
             raise DomainError("年份不正确 / no such year")
         return await self._page(request, site, wanted)
@@ -114,11 +114,11 @@ class CalendarPages(Controller):
             day = dt.date.fromisoformat(data.day)
             kind = DayKind(data.kind)
         except ValueError:
-            year = dt.datetime.now(BEIJING).year
+            year = beijing_today().year
             error = translate("calendar.bad_input", locale)
             return await self._page(request, site, year, form=data, error=error)
         if not FIRST_YEAR <= day.year <= LAST_YEAR:  # nothing written, nor audited
-            year = dt.datetime.now(BEIJING).year
+            year = beijing_today().year
             error = translate("calendar.bad_year", locale, first=FIRST_YEAR, last=LAST_YEAR)
             return await self._page(request, site, year, form=data, error=error)
         try:

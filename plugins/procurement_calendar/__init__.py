@@ -17,7 +17,7 @@ from litestar.params import FromQuery
 from core.tenancy.site import Site
 from plugins.registry import Block, NavEntry, PluginSpec, register, requires_plugin
 from tenants.announcements.queries import deadlines
-from themes.i18n import BEIJING
+from themes.i18n import BEIJING, beijing_today
 from themes.portal import portal_page
 
 NAME = "procurement_calendar"
@@ -36,7 +36,7 @@ async def upcoming(tenant_id: int, settings: Settings, _locale: str) -> dict[str
 
 def _month(value: str | None) -> dt.date:
     if not value:
-        return dt.datetime.now(BEIJING).date().replace(day=1)
+        return beijing_today().replace(day=1)
     try:
         month = dt.datetime.strptime(value, "%Y-%m").date()
     except ValueError:

@@ -47,7 +47,7 @@ from tenants.projects.tables import (
     OpeningState,
     Purchaser,
 )
-from themes.i18n import BEIJING
+from themes.i18n import beijing_today
 
 PUBLICITY = dt.timedelta(days=3)  # 条例 54: at least three days
 CENT = Decimal("0.01")
@@ -327,7 +327,7 @@ async def record_contract(
     lot = await lot_in(tenant, project_id, lot_number)
     if not 0 < amount_fen <= 10**15:
         raise DomainError("合同金额不正确 / the amount is not valid", detail={"field": "amount"})
-    if signed_on > dt.datetime.now(BEIJING).date():  # a Beijing day
+    if signed_on > beijing_today():
         raise DomainError(
             "签订日期不能晚于今天 / not signed in the future", detail={"field": "signed_on"}
         )

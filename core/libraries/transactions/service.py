@@ -44,25 +44,10 @@ class TransactionEntry(msgspec.Struct, frozen=True):
     awarded_at: dt.datetime
 
 
-class TransactionView(msgspec.Struct, frozen=True):
+class TransactionView(TransactionEntry, frozen=True):
+    """A library record as readers see it: the award's entry, completed by its contract."""
+
     id: int
-    tenant_id: int
-    project_code: str
-    section_code: str
-    project_title: str
-    section_title: str
-    track: str
-    method: str
-    category: str
-    purchaser_name: str
-    purchaser_credit_code: str
-    agency_name: str
-    supplier_id: int
-    supplier_name: str
-    supplier_credit_code: str
-    budget_fen: int | None
-    award_fen: int
-    awarded_at: dt.datetime
     contract_fen: int | None
     signed_on: dt.date | None
 
