@@ -17,6 +17,8 @@ from typing import ClassVar
 
 import msgspec
 
+from themes.text import yuan
+
 
 class Severity(StrEnum):
     high = "high"  # 高
@@ -149,7 +151,13 @@ class IdenticalFiles(Rule):
 
 
 class RegularPrices(Rule):
-    """Three or more opened prices in an arithmetic or geometric progression."""
+    """Three or more opened prices in an exact arithmetic progression (to the fen) or an
+    exact geometric one (to the ten-thousandth).
+
+    Why three: two prices always have "a" difference, so two bids are never evidence; three
+    independent prices falling on one step to the fen is what a single hand pricing several
+    bids leaves (Art. 40(4)). Equal prices (step 0) are left to the other rules: several
+    bidders quoting a published maximum price is ordinary."""
 
     id = "regular_prices"
     name = "不同投标人的投标报价呈规律性差异"
@@ -165,11 +173,18 @@ class RegularPrices(Rule):
         ratios = {b * 10_000 // a for a, b in itertools.pairwise(prices)}
         if steps == {0} or (len(steps) > 1 and len(ratios) > 1):
             return []
-        value = f"等差 {next(iter(steps))} 分" if len(steps) == 1 else f"等比 {next(iter(ratios))}‱"
+        if len(steps) == 1:
+            value = f"报价依次相差 {yuan(next(iter(steps)))} 元"
+        else:
+            value = f"报价依次为前一家的 {next(iter(ratios)) / 100:.2f}%"
         return [Evidence(value, [b.bidder for b in priced])]
 
 
 class CommonLegalRepresentative(Rule):
+    """The supplier library holds the representative's name only (no identity number), so
+    the rule compares names, ignoring spaces; two unrelated people may share a common name,
+    which is why this warning is medium and a person confirms or dismisses it."""
+
     id = "common_legal_representative"
     name = "同一标段的不同投标人法定代表人为同一人"
     legal_basis = (
