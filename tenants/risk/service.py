@@ -42,13 +42,15 @@ from core.identity.tables import Account
 from core.libraries.subjects.tables import Subject
 from core.tenancy.tables import Tenant
 from tenants.projects.tables import Bid, BidState, Lot, Opening, OpeningEntry, Project
-from tenants.risk.rules import RULES, BidderRef, Evidence, SectionBid
+from tenants.risk.rules import RULES, BidderRef, Evidence, SectionBid, Severity
 from tenants.risk.tables import BidEvidence, RiskWarning, WarningState
 from tenants.supervision import tenant_reach
 
 NO_WARNING = "风险预警不存在 / no such warning"
 NO_REASON = "请写明处理理由 / state the reason for the decision"
 REASON_MAX = 2000
+READ = ("risk", "read")
+NOT_READER = "无权查看风险预警 / you may not read the warnings"
 
 
 class WarningView(msgspec.Struct):
@@ -134,7 +136,7 @@ async def _section_bids(tenant_id: int, lot_id: int) -> list[SectionBid]:
                 contact_phone=seen.get("contact_phone", ""),
                 contact_email=seen.get("contact_email", ""),
                 deposit_account=seen.get("deposit_account", ""),
-                legal_representative=subject["legal_representative"].strip(),
+                legal_representative="".join(subject["legal_representative"].split()),
             )
         )
     return found
@@ -226,6 +228,17 @@ async def recheck(
     return raised
 
 
+async def recheck_of(
+    authorizer: Authorizer,
+    principal: Principal,
+    warning_id: int,
+    context: RequestContext | None = None,
+) -> list[int]:
+    """重新检查 the project a warning was raised on (its page's button)."""
+    seen = await warning(authorizer, principal, warning_id)  # out of reach: not found
+    return await recheck(authorizer, principal, seen.tenant_id, seen.project_id, context)
+
+
 async def _may(authorizer: Authorizer, principal: Principal, tenant_id: int, action: str) -> None:
     """``risk:<action>`` at head office or in the tenant's domain (a region's grant)."""
     sub = principal.casbin_subject
@@ -240,20 +253,19 @@ async def _may(authorizer: Authorizer, principal: Principal, tenant_id: int, act
     raise NotFound(NO_WARNING)
 
 
-async def _reach(authorizer: Authorizer, principal: Principal) -> frozenset[int] | None:
-    """The tenants whose warnings the principal reads; None for every one."""
+async def reach(authorizer: Authorizer, principal: Principal) -> frozenset[int] | None:
+    """The tenants whose warnings the principal reads; None for every one. A region's
+    regulator whose region has no sub-platform yet reads none (each warning: not found);
+    a person without ``risk:read`` anywhere is refused."""
     sub = principal.casbin_subject
-    if await authorizer.allowed(sub, HQ, "risk", "read"):
+    if await authorizer.allowed(sub, HQ, *READ):
         return None
-    try:
-        reach = await tenant_reach(authorizer, principal)
-    except Forbidden:
-        reach = frozenset()
-    mine = frozenset(
-        [t for t in reach or () if await authorizer.allowed(sub, tenant_domain(t), "risk", "read")]
-    )
-    if not mine:
-        raise Forbidden("无权查看风险预警 / you may not read the warnings")
+    granted = await tenant_reach(authorizer, principal)  # Forbidden without any reach
+    if granted is None:  # head office's tenant readers who are not its risk readers
+        raise Forbidden(NOT_READER)
+    mine = frozenset([t for t in granted if await authorizer.allowed(sub, tenant_domain(t), *READ)])
+    if granted and not mine:
+        raise Forbidden(NOT_READER)
     return mine
 
 
@@ -263,18 +275,21 @@ async def warnings(
     *,
     state: WarningState | None = None,
     rule: str | None = None,
+    severity: Severity | None = None,
     tenant_id: int | None = None,
     limit: int = 200,
 ) -> list[WarningView]:
     """The warnings within the principal's reach, newest first, filtered."""
-    reach = await _reach(authorizer, principal)
+    tenants = await reach(authorizer, principal)
     where = RiskWarning.id > 0
-    if reach is not None:
-        where &= RiskWarning.tenant.is_in(list(reach))
+    if tenants is not None:
+        where &= RiskWarning.tenant.is_in(list(tenants) or [0])
     if state is not None:
         where &= RiskWarning.state == state.value
     if rule is not None:
         where &= RiskWarning.rule == rule
+    if severity is not None:
+        where &= RiskWarning.severity == severity.value
     if tenant_id is not None:
         where &= RiskWarning.tenant == tenant_id
     rows = (
@@ -287,9 +302,9 @@ async def warnings(
 
 
 async def warning(authorizer: Authorizer, principal: Principal, warning_id: int) -> WarningView:
-    reach = await _reach(authorizer, principal)
+    tenants = await reach(authorizer, principal)
     row = await RiskWarning.select().where(RiskWarning.id == warning_id).first()
-    if row is None or (reach is not None and row["tenant"] not in reach):
+    if row is None or (tenants is not None and row["tenant"] not in tenants):
         raise NotFound(NO_WARNING)
     return (await _views([row]))[0]
 
@@ -350,12 +365,12 @@ async def decide(
 
 async def rates(authorizer: Authorizer, principal: Principal) -> list[RuleRate]:
     """Per rule, within reach: how many raised, confirmed, dismissed, still open."""
-    reach = await _reach(authorizer, principal)
+    tenants = await reach(authorizer, principal)
     query = RiskWarning.select(RiskWarning.rule, RiskWarning.state, Count(RiskWarning.id)).group_by(
         RiskWarning.rule, RiskWarning.state
     )
-    if reach is not None:
-        query = query.where(RiskWarning.tenant.is_in(list(reach)))
+    if tenants is not None:
+        query = query.where(RiskWarning.tenant.is_in(list(tenants) or [0]))
     counts: dict[tuple[str, str], int] = {(r["rule"], r["state"]): r["count"] for r in await query}
     found = []
     for rule in RULES.values():

@@ -19,6 +19,7 @@ from tests.isolation.ops_access_cases import OPS_ACCESS_CASES
 from tests.isolation.page_cases import PAGE_CASES
 from tests.isolation.portal_cases import PORTAL_CASES
 from tests.isolation.project_cases import PROJECT_CASES
+from tests.isolation.risk_cases import RISK_CASES
 
 MATRIX = {
     **KERNEL_CASES,
@@ -29,6 +30,7 @@ MATRIX = {
     **PAGE_CASES,
     **PROJECT_CASES,
     **OPS_ACCESS_CASES,
+    **RISK_CASES,
 }
 
 
