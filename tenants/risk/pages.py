@@ -25,6 +25,7 @@ from core.identity.routes import context_of
 from core.navigation import NavEntry, register_nav
 from core.openapi import PathId
 from core.tenancy.site import Site
+from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from tenants.risk import service
 from tenants.risk.rules import RULES, Evidence, Severity
 from tenants.risk.tables import WarningState
@@ -208,7 +209,36 @@ async def _may_read(authorizer: Authorizer, principal: Principal, _: Site) -> bo
     return True
 
 
+async def _open_warnings(ctx: WorkbenchContext) -> list[WorkItem]:
+    found = await service.warnings(ctx.authorizer, ctx.principal, state=WarningState.open)
+    return [
+        WorkItem(
+            text=f"{w.rule_name}：{w.project_title}",
+            href=f"{HOME}{w.id}",
+            note=f"{w.tenant_name} · "
+            + translate(
+                "risk.severity_is",
+                ctx.locale,
+                level=translate(f"label.risk_severity.{w.severity}", ctx.locale),
+            ),
+        )
+        for w in found
+    ]
+
+
 register_nav(NavEntry("nav.admin.risk", "/admin/risk/", "risk", "read", "hq", 36, _may_read))
 register_nav(
     NavEntry("nav.admin.risk_rules", "/admin/risk/rules", "risk", "read", "hq", 37, _may_read)
+)
+register_section(
+    Section(
+        "workbench.risk_open",
+        "risk",
+        "read",
+        _open_warnings,
+        link=f"{HOME}?state=open",
+        where="hq",
+        order=36,
+        check=_may_read,
+    )
 )

@@ -98,6 +98,11 @@ async def test_one_machine_and_one_phone_raise_exactly_those_two_warnings(
         assert queue.status_code == 200 and f"/admin/risk/{machine['id']}" in queue.text
         assert f'/admin/risk/{contact["id"]}"' not in queue.text
 
+        # The regulator's workbench lists the open warnings of its region.
+        work = await regulator.get("/workbench")
+        assert work.status_code == 200 and "待处理的风险预警" in work.text
+        assert f"/admin/risk/{machine['id']}" in work.text and not raw_values(work.text)
+
         # A regulator of the region reads the warning but may not decide it.
         seen = await regulator.get(f"/api/risk/warnings/{machine['id']}")
         assert seen.status_code == 200, seen.text

@@ -7,6 +7,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bids.deposit_account": ("投标保证金缴纳账户", "Bid deposit paid from account"),
     "nav.admin.risk": ("风险预警", "Risk warnings"),
     "nav.admin.risk_rules": ("预警规则", "Warning rules"),
+    "workbench.risk_open": ("待处理的风险预警", "Warnings to decide"),
+    "risk.severity_is": ("风险等级：{level}", "severity: {level}"),
     "flash.risk_rechecked": (
         "已重新检查，预警已更新。",
         "Checked again; the warnings are updated.",
