@@ -36,6 +36,7 @@ from core.authz.model import HQ, tenant_domain
 from core.authz.policies import Forbidden
 from core.data.columns import json_column
 from core.data.engine import get_engine, write_transaction
+from core.data.errors import is_unique_violation
 from core.errors import Conflict, DomainError, NotFound
 from core.identity.principal import Principal
 from core.identity.tables import Account
@@ -214,17 +215,27 @@ async def recheck(
     )
     if not lots:
         raise DomainError("本项目尚未开标，开标后方可检查 / no section is opened yet")
-    raised: list[int] = []
-    async with write_transaction():
-        for lot in sorted(lots, key=lambda lot: lot["number"]):
-            raised += await check_section(tenant_id, project_id, lot, principal.actor, context)
-        await record(
-            actor=principal.actor,
-            action="risk.recheck",
-            object=f"project:{project_id}",
-            tenant_id=tenant_id,
-            context=context,
-        )
+    for attempt in (1, 2):
+        raised: list[int] = []
+        try:
+            async with write_transaction():
+                for lot in sorted(lots, key=lambda lot: lot["number"]):
+                    raised += await check_section(
+                        tenant_id, project_id, lot, principal.actor, context
+                    )
+                await record(
+                    actor=principal.actor,
+                    action="risk.recheck",
+                    object=f"project:{project_id}",
+                    tenant_id=tenant_id,
+                    context=context,
+                )
+        except Exception as exc:
+            # a concurrent check inserted the same warning first: run again, it updates it
+            if attempt == 2 or not is_unique_violation(exc):
+                raise
+            continue
+        break
     return raised
 
 
