@@ -155,6 +155,9 @@ async def test_one_machine_and_one_phone_raise_exactly_those_two_warnings(
         assert states == {"same_machine": "confirmed", "same_contact": "dismissed"}
         page = await admin.get(f"/admin/risk/{machine['id']}")
         assert "已确认属实" in page.text and "经核实两份投标文件由同一人上传" in page.text
+        # the bidders' library entries, where a penalty decided on them is entered
+        entry = f"/library/subjects/{section.subjects[0]}"
+        assert f'href="{entry}"' in page.text and (await admin.get(entry)).status_code == 200
 
         # The rates, as the region's regulator sees them: one of each decided.
         rates = {r["rule"]: r for r in (await regulator.get("/api/risk/rules")).json()}
