@@ -96,6 +96,8 @@ from tenants.projects.evaluation_pages import EvaluationPages
 from tenants.projects.objection_pages import AnswerPages, BidderObjectionPages
 from tenants.projects.pages import OverduePages, ProjectPages, PurchaserPages
 from tenants.projects.routes import ProjectApi, PurchaserApi
+from tenants.risk.pages import RiskPages
+from tenants.risk.routes import RiskApi
 from tenants.routes import ApplicantApi, NoticeApi, OperatorApi, ReviewApi, SupervisionApi
 from themes import release, template_config
 from themes.cache import PORTAL_CACHE
@@ -287,6 +289,8 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 OpsAccessPages,
                 OpsAccessReviewPages,
                 OpsAccessApi,
+                RiskPages,
+                RiskApi,
                 *(route for spec in CATALOGUE.values() for route in spec.routes),
                 download_object,
                 AuthApi,

@@ -30,5 +30,6 @@ APP_REGISTRY = AppRegistry(
         "core.libraries.transactions.piccolo_app",
         "core.ops_access.piccolo_app",
         "core.statistics.piccolo_app",
+        "tenants.risk.piccolo_app",
     ]
 )

@@ -50,6 +50,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "purchaser": ("采购人", "Purchaser"),
     "ops_access": ("运维访问", "Ops access"),
     "staff": ("工作人员名单", "Staff list"),
+    "risk": ("风险预警", "Risk warning"),
     # datasets of the library's downloads (core.libraries.exports.DATASETS)
     "suppliers": ("供应商名录", "Suppliers"),
     "agencies": ("代理机构名录", "Agencies"),
@@ -114,6 +115,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "update": ("修改", "Updated"),
     "verify": ("校验", "Verified"),
     "write": ("写入", "Written"),
+    "confirm_warning": ("确认属实", "Confirmed"),
+    "dismiss_warning": ("排除", "Dismissed"),
+    "recheck": ("重新检查", "Checked again"),
 }
 # Enum values that appear as words of an action, named by their label group.
 GROUPS = (

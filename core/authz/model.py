@@ -73,6 +73,8 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("calendar", "manage"),  # the working-day calendar (core.workdays)
         ("approval:ops_access", "decide"),  # 运维访问 (core.ops_access)
         ("ops_access", "revoke"),
+        ("risk", "read"),  # 风险预警 (tenants.risk)
+        ("risk", "decide"),
     ),
     "hq_reviewer": (
         ("approval:application", "decide"),
@@ -81,7 +83,13 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("approval", "read"),
         ("tenant", "read"),
     ),
-    "hq_supervisor": (("tenant", "read"), ("tenant", "penalize"), ("approval", "read")),
+    "hq_supervisor": (
+        ("tenant", "read"),
+        ("tenant", "penalize"),
+        ("approval", "read"),
+        ("risk", "read"),  # 风险预警 (tenants.risk): confirms or dismisses the warnings
+        ("risk", "decide"),
+    ),
     "hq_ops": (
         ("security", "manage"),
         ("account", "unlock"),
@@ -151,6 +159,7 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("approval", "read"),
         ("library", "read"),
         ("archive", "read"),  # a project's 一项一档, read only
+        ("risk", "read"),  # the warnings of its region's tenants, never their decision
     ),
 }
 HQ_ROLES = frozenset(

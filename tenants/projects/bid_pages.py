@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
@@ -28,7 +28,16 @@ from tenants.projects.money import fen_of
 from tenants.projects.pages import project_page
 from tenants.projects.registration import project_in
 from tenants.projects.tables import Lot
+from tenants.risk.evidence import (
+    DEVICE_COOKIE,
+    DEVICE_MAX_AGE,
+    checked_contact,
+    device_of,
+    known_device,
+)
 from themes.i18n import locale_of, translate
+
+R = TypeVar("R", Template, Redirect)
 
 
 @dataclass
@@ -36,6 +45,10 @@ class BidForm:
     lot: str = ""
     price: str = ""  # 元
     file: UploadFile | None = None
+    contact_phone: str = ""
+    contact_email: str = ""
+    deposit_account: str = ""  # 保证金缴纳账户
+    machine_code: str = ""  # 机器码, filled in by a bid-making tool, if one is used
 
 
 class BidPages(Controller):
@@ -56,7 +69,8 @@ class BidPages(Controller):
         tenant: NamedDependency[TenantRef],
         project_id: PathId,
     ) -> Template:
-        return await bid_page(request, site, tenant, project_id)
+        page = await bid_page(request, site, tenant, project_id)
+        return _with_device(page, request)
 
     @post("/", status_code=303)
     async def submit(
@@ -68,7 +82,11 @@ class BidPages(Controller):
         data: Annotated[BidForm, Multipart],
     ) -> Redirect | Template:
         locale = locale_of(request)
+        device, _ = device_of(request.cookies.get(DEVICE_COOKIE))
         try:
+            contact = checked_contact(
+                data.contact_phone, data.contact_email, data.deposit_account, data.machine_code
+            )
             price = fen_of(data.price)
             if price is None:
                 field = translate("bids.price", locale)
@@ -87,12 +105,17 @@ class BidPages(Controller):
                 await data.file.read(),
                 price,
                 context_of(request),
+                contact,
+                device,
             )
         except DomainError as exc:
             if exc.status_code == 404:
                 raise
-            return await bid_page(request, site, tenant, project_id, exc.message, exc.status_code)
-        return flash(self._back(site, project_id), "flash.bid_received")
+            page = await bid_page(request, site, tenant, project_id, exc.message, exc.status_code)
+            return _with_device(page, request, device)
+        return _with_device(
+            flash(self._back(site, project_id), "flash.bid_received"), request, device
+        )
 
     @post("/{lot_number:int}/withdrawal", status_code=303)
     async def withdraw(
@@ -116,6 +139,19 @@ class BidPages(Controller):
             "flash.bid_withdrawn",
             partial(bid_page, request, site, tenant, project_id),
         )
+
+
+def _with_device(response: R, request: Request[Any, Any, Any], device: str = "") -> R:
+    """Mint the browser's long-lived device id (:mod:`tenants.risk.evidence`) if it has none."""
+    if not known_device(request.cookies.get(DEVICE_COOKIE)):
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device or device_of(None)[0],
+            max_age=DEVICE_MAX_AGE,
+            httponly=True,
+            samesite="lax",
+        )
+    return response
 
 
 async def bid_page(

@@ -29,6 +29,8 @@ from tenants.materials import check_file
 from tenants.projects.registration import lot_in, project_in
 from tenants.projects.sealing import binding, seal_bid
 from tenants.projects.tables import Bid, BidState, Lot, Opening, ProjectState
+from tenants.risk.evidence import BidContact
+from tenants.risk.tables import BidEvidence
 from themes.i18n import local
 
 MAX_PRICE_FEN = 10**15
@@ -98,8 +100,12 @@ async def submit_bid(
     data: bytes,
     price_fen: int,
     context: RequestContext | None = None,
+    contact: BidContact | None = None,
+    device_id: str = "",
 ) -> Receipt:
-    """Seal and store the bid; it replaces the supplier's current bid for the lot, if any."""
+    """Seal and store the bid; it replaces the supplier's current bid for the lot, if any.
+    What the submission shows of its sender (IP, device, contact, deposit account) is kept
+    with it for the collusion rules (:mod:`tenants.risk`)."""
     await authorize(authorizer, principal, tenant_domain(tenant.id), "participation", "create")
     await _open_for_bids(tenant, project_id)
     lot = await lot_in(tenant, project_id, lot_number)
@@ -140,6 +146,17 @@ async def submit_bid(
                     credit_checked_at=checked_at,
                 )
             ).returning(*Bid.all_columns())
+            await BidEvidence.insert(
+                BidEvidence(
+                    tenant=tenant.id,
+                    bid=rows[0]["id"],
+                    project=project_id,
+                    lot=lot["id"],
+                    client_ip=((context.client_ip if context else None) or "")[:45],
+                    device_id=device_id,
+                    **(msgspec.structs.asdict(contact) if contact else {}),
+                )
+            )
             await record(
                 actor=principal.actor,
                 action="bid.replace" if replaced else "bid.submit",

@@ -40,6 +40,7 @@ from tenants.projects.tables import (
     OpeningEntry,
     OpeningState,
 )
+from tenants.risk import service as risk
 from themes.i18n import local
 
 DECRYPTING = 8  # bids decrypted at once
@@ -129,6 +130,9 @@ async def open_lot(
                 context=context,
             )
             await _tell_bidders(tenant, project, lot_number, bids, state)
+            # 围标串标预警: bidding is closed and the files are open, so every rule can run;
+            # with the opening, so a section is never opened without its checks.
+            await risk.check_section(tenant.id, project_id, lot, principal.actor, context)
     except Exception as exc:
         if not is_unique_violation(exc):
             raise  # else another opening of the lot won the race: answer with it

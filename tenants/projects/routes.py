@@ -19,6 +19,7 @@ from core.openapi import PathId, refusals
 from core.tenancy.registry import TenantRef
 from core.tenancy.site import Site
 from tenants.projects import bids, opening, purchasers, reading, registration
+from tenants.risk.evidence import DEVICE_COOKIE, known_device, optional_contact
 
 Item = Annotated[str, PathParameter(max_length=40, description="a checklist item's code")]
 
@@ -46,6 +47,11 @@ class BidUpload:
     lot: bids.Section
     price_fen: bids.Price
     file: UploadFile
+    # 联系电话、邮箱、保证金缴纳账户: all three or none; 机器码 as a bid-making tool reports it
+    contact_phone: str = ""
+    contact_email: str = ""
+    deposit_account: str = ""
+    machine_code: str = ""
 
 
 class PurchaserApi(Controller):
@@ -278,6 +284,10 @@ class ProjectApi(Controller):
             await data.file.read(),
             data.price_fen,
             context_of(request),
+            optional_contact(
+                data.contact_phone, data.contact_email, data.deposit_account, data.machine_code
+            ),
+            known_device(request.cookies.get(DEVICE_COOKIE)),
         )
 
     @post(

@@ -53,7 +53,15 @@ def walk(
     browser.follow("notice", NOTICE_TITLE)
     page = browser.follow("bid-page", "递交投标文件")
     assert "第 1 标段" in page.text and "SM4" in page.text, page.text[:600]
-    fill(browser, {"price-1": "356,800.00"})
+    fill(
+        browser,
+        {
+            "price-1": "356,800.00",
+            "phone-1": "13905318866",
+            "email-1": "bid@example.cn",
+            "account-1": "6222020200112233",
+        },
+    )
     d.find_element(By.ID, "file-1").send_keys(str(bid))
     page = submit(browser, button(browser, "/bids"), "bid-received")
     assert hashlib.sha256(BID).hexdigest() in page.text, page.text[:800]

@@ -11,6 +11,7 @@ from tests.libraries.helpers import credit_code, registration
 from tests.projects.helpers import (
     PDF,
     TENDER,
+    bid_contact,
     purchaser_of,
     submitted_project,
     tendering_project,
@@ -137,7 +138,7 @@ async def _bids_of_a_not_on_b(world: World) -> None:
                 supplier,
                 "POST",
                 "/projects/{}/bids",
-                {"data": {"lot": "1", "price": "1"}, "files": files},
+                {"data": {"lot": "1", "price": "1", **bid_contact()}, "files": files},
             ),
             (supplier, "POST", "/projects/{}/bids/1/withdrawal", {}),
             (admin_b, "POST", "/console/projects/{}/lots/1/opening", {}),

@@ -19,6 +19,7 @@ from tests.isolation.ops_access_cases import OPS_ACCESS_CASES
 from tests.isolation.page_cases import PAGE_CASES
 from tests.isolation.portal_cases import PORTAL_CASES
 from tests.isolation.project_cases import PROJECT_CASES
+from tests.isolation.risk_cases import RISK_CASES
 from tests.isolation.statistics_cases import STATISTICS_CASES
 
 MATRIX = {
@@ -31,6 +32,7 @@ MATRIX = {
     **PROJECT_CASES,
     **OPS_ACCESS_CASES,
     **STATISTICS_CASES,
+    **RISK_CASES,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 import httpx
@@ -23,6 +24,19 @@ def credit_code() -> str:
     return body + uscc_check_character(body)
 
 
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红"
+_representatives = itertools.count()
+
+
+def representative() -> str:
+    """A legal representative's name, another for each registration in a run (600 before one
+    comes again): suppliers registered one after the other for a project never share one,
+    which the collusion rules (tenants.risk) would warn about."""
+    n = next(_representatives)
+    return _SURNAMES[n % 20] + _GIVEN[n // 20 % 30]
+
+
 def registration(code: str, **profile: str) -> dict[str, object]:
     return {
         "username": unique_slug("supplier"),
@@ -30,7 +44,7 @@ def registration(code: str, **profile: str) -> dict[str, object]:
         "profile": {
             "credit_code": code,
             "name": f"山东测试供应商{code[-6:]}有限公司",
-            "legal_representative": "张三",
+            "legal_representative": representative(),
             "address": "济南市历下区经十路 1 号",
             "region_code": "370102",
             "contact_name": "李四",

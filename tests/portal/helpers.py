@@ -26,13 +26,15 @@ class Site:
     public: httpx.AsyncClient  # nobody signed in
 
 
-async def new_site(app: Litestar, name: str, hq: Principal | None = None) -> Site:
+async def new_site(
+    app: Litestar, name: str, hq: Principal | None = None, region_code: str = "370100"
+) -> Site:
     authorizer = app.state.authorizer
     if hq is None:
         hq = await new_account(AccountKind.hq_staff)
         await grant_first_admin(authorizer, hq.account_id, command="portal-test")
     tenant = await register_tenant(
-        slug=unique_slug("site"), name=name, kind=TenantKind.city, region_code="370100"
+        slug=unique_slug("site"), name=name, kind=TenantKind.city, region_code=region_code
     )
     admin = await new_account(AccountKind.tenant_staff, tenant)
     await grant_role(

@@ -21,7 +21,7 @@ from tenants.projects import bids
 from tenants.projects.tables import Bid, Opening, OpeningEntry, Project
 from tests.libraries.helpers import blacklist, library_manager, registered_supplier
 from tests.portal.helpers import Site, close, draft, new_site
-from tests.projects.helpers import bid_file, purchaser_of, send, tendering_project
+from tests.projects.helpers import bid_contact, bid_file, purchaser_of, send, tendering_project
 
 
 @pytest_asyncio.fixture
@@ -129,7 +129,9 @@ async def test_bad_bids_are_refused_and_nothing_is_kept(app: Litestar, site: Sit
                 assert words in answer.text
         fake = {"file": ("投标文件.pdf", b"MZ not a pdf", "application/pdf")}
         refused = await client.post(
-            f"/projects/{project_id}/bids", data={"lot": "1", "price": "100"}, files=fake
+            f"/projects/{project_id}/bids",
+            data={"lot": "1", "price": "100", **bid_contact()},
+            files=fake,
         )
         assert refused.status_code == 400 and "不符" in refused.text
         assert not await Bid.exists().where(Bid.project == project_id)

@@ -1,0 +1,211 @@
+"""The rules (预警规则): each a class with its id, Chinese name, legal basis, severity and a
+``check`` over one opened section's current bids, returning its evidence — one item per shared
+value, naming the bidders that share it. No evidence: nothing to warn about.
+
+The rules run once a section is opened (:mod:`tenants.risk.service`): the file-based ones need
+the bids unsealed, and the submission-based ones are complete only once bidding has closed.
+The identical-file rule compares the receipts' SHA-256 digests, so it needs no decryption."""
+
+from __future__ import annotations
+
+import ipaddress
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar
+
+import msgspec
+
+from themes.text import yuan
+
+
+class Severity(StrEnum):
+    high = "high"  # 高
+    medium = "medium"  # 中
+    low = "low"  # 低: supporting only, never proof on its own
+
+
+class BidderRef(msgspec.Struct, frozen=True):
+    bid: int
+    subject: int
+    bidder: str  # the supplier's name
+
+
+class Evidence(msgspec.Struct, frozen=True):
+    """One shared value and the bidders that share it."""
+
+    value: str
+    bidders: list[BidderRef]
+
+
+@dataclass(frozen=True)
+class SectionBid:
+    """What the rules see of one current bid of the section."""
+
+    bidder: BidderRef
+    digest: str
+    price_fen: int | None  # None before the opening, or when it did not decrypt
+    client_ip: str
+    device_id: str
+    machine_code: str
+    contact_phone: str
+    contact_email: str
+    deposit_account: str
+    legal_representative: str
+
+
+class Rule:
+    id: ClassVar[str]
+    name: ClassVar[str]
+    legal_basis: ClassVar[str]
+    severity: ClassVar[Severity]
+
+    def check(self, bids: list[SectionBid]) -> list[Evidence]:
+        raise NotImplementedError
+
+
+def shared(bids: list[SectionBid], *values: str) -> list[Evidence]:
+    """For each of the named fields, every non-empty value two or more distinct bidders share."""
+    found: list[Evidence] = []
+    for field in values:
+        groups: dict[str, dict[int, BidderRef]] = defaultdict(dict)
+        for bid in bids:
+            if value := getattr(bid, field):
+                groups[value].setdefault(bid.bidder.subject, bid.bidder)
+        found += [
+            Evidence(value, sorted(by.values(), key=lambda b: b.bid))
+            for value, by in sorted(groups.items())
+            if len(by) > 1
+        ]
+    return found
+
+
+class SameMachine(Rule):
+    id = "same_machine"
+    name = "不同投标人使用同一台电脑上传投标文件"
+    legal_basis = (
+        "《招标投标法实施条例》第四十条第（二）项（不同投标人委托同一单位或者个人办理投标事宜）；"
+        "闽建筑〔2018〕29号"
+    )
+    severity = Severity.high
+
+    def check(self, bids: list[SectionBid]) -> list[Evidence]:
+        return shared(bids, "device_id", "machine_code")
+
+
+class SameIp(Rule):
+    id = "same_ip"
+    name = "不同投标人在投标期间使用同一IP地址递交投标文件"
+    legal_basis = "《招标投标法实施条例》第四十条第（二）项（辅助证据）"
+    severity = Severity.low
+
+    def check(self, bids: list[SectionBid]) -> list[Evidence]:
+        # A private, loopback or shared address stands for a whole office network or a proxy
+        # in front of the platform: no evidence about who uploaded.
+        public = [b for b in bids if _is_public(b.client_ip)]
+        return shared(public, "client_ip")
+
+
+def _is_public(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_global
+    except ValueError:
+        return False
+
+
+class SameContact(Rule):
+    id = "same_contact"
+    name = "不同投标人的联系人电话或电子邮箱相同"
+    legal_basis = (
+        "《招标投标法实施条例》第四十条；《政府采购货物和服务招标投标管理办法》（财政部令"
+        "第87号）第三十七条（不同供应商的投标文件由同一单位或者个人编制、联系人为同一人）"
+    )
+    severity = Severity.high
+
+    def check(self, bids: list[SectionBid]) -> list[Evidence]:
+        return shared(bids, "contact_phone", "contact_email")
+
+
+class SameDepositAccount(Rule):
+    id = "same_deposit_account"
+    name = "不同投标人的投标保证金从同一账户转出"
+    legal_basis = (
+        "《招标投标法实施条例》第四十条第（六）项（不同投标人的投标保证金从同一单位或者个人的"
+        "账户转出）"
+    )
+    severity = Severity.high
+
+    def check(self, bids: list[SectionBid]) -> list[Evidence]:
+        return shared(bids, "deposit_account")
+
+
+class IdenticalFiles(Rule):
+    id = "identical_files"
+    name = "不同投标人的投标文件完全相同"
+    legal_basis = "《招标投标法实施条例》第四十条第（四）项（不同投标人的投标文件异常一致）"
+    severity = Severity.high
+
+    def check(self, bids: list[SectionBid]) -> list[Evidence]:
+        return shared(bids, "digest")
+
+
+class RegularPrices(Rule):
+    """Three or more opened prices in an exact arithmetic progression (to the fen) or an
+    exact geometric one (to the ten-thousandth).
+
+    Why three: two prices always have "a" difference, so two bids are never evidence; three
+    independent prices falling on one step to the fen is what a single hand pricing several
+    bids leaves (Art. 40(4)). Equal prices (step 0) are left to the other rules: several
+    bidders quoting a published maximum price is ordinary."""
+
+    id = "regular_prices"
+    name = "不同投标人的投标报价呈规律性差异"
+    legal_basis = "《招标投标法实施条例》第四十条第（四）项（投标报价呈规律性差异）"
+    severity = Severity.medium
+
+    def check(self, bids: list[SectionBid]) -> list[Evidence]:
+        priced = sorted((b for b in bids if b.price_fen), key=lambda b: b.price_fen or 0)
+        if len(priced) < 3:
+            return []
+        prices = [b.price_fen or 0 for b in priced]
+        steps = {b - a for a, b in itertools.pairwise(prices)}
+        ratios = {b * 10_000 // a for a, b in itertools.pairwise(prices)}
+        if steps == {0} or (len(steps) > 1 and len(ratios) > 1):
+            return []
+        if len(steps) == 1:
+            value = f"报价依次相差 {yuan(next(iter(steps)))} 元"
+        else:
+            value = f"报价依次为前一家的 {next(iter(ratios)) / 100:.2f}%"
+        return [Evidence(value, [b.bidder for b in priced])]
+
+
+class CommonLegalRepresentative(Rule):
+    """The supplier library holds the representative's name only (no identity number), so
+    the rule compares names, ignoring spaces; two unrelated people may share a common name,
+    which is why this warning is medium and a person confirms or dismisses it."""
+
+    id = "common_legal_representative"
+    name = "同一标段的不同投标人法定代表人为同一人"
+    legal_basis = (
+        "《招标投标法实施条例》第三十四条第二款（单位负责人为同一人的不同单位，不得参加同一"
+        "标段投标）"
+    )
+    severity = Severity.medium
+
+    def check(self, bids: list[SectionBid]) -> list[Evidence]:
+        return shared(bids, "legal_representative")
+
+
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in (
+        SameMachine(),
+        SameIp(),
+        SameContact(),
+        SameDepositAccount(),
+        IdenticalFiles(),
+        RegularPrices(),
+        CommonLegalRepresentative(),
+    )
+}
