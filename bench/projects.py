@@ -17,17 +17,16 @@ bench's tenant and rows are left in it.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import logging
 import os
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
+
+from bench.in_process import run_in_process
 
 TARGET_MS = 20.0
 BATCH = 1000  # rows an insert: PostgreSQL takes 32,767 parameters a statement
@@ -214,13 +213,7 @@ def cli() -> int:
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=500)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="sunshine-bench-projects-") as tmp:
-        if not os.environ.get("SUNSHINE_DATA_DIR"):
-            os.environ["SUNSHINE_DATA_DIR"] = str(Path(tmp) / "data")
-        os.environ.setdefault("SUNSHINE_ENV", "development")
-        os.environ.setdefault("SUNSHINE_BASE_DOMAIN", "sunshine.test")
-        os.environ.setdefault("SUNSHINE_JOBS_INTERVAL", "0")
-        return asyncio.run(main(args))
+    return run_in_process(main, args, "projects")
 
 
 if __name__ == "__main__":

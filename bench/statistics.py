@@ -36,7 +36,6 @@ embedded default in a scratch directory, or on PostgreSQL when ``DATABASE_URL`` 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import logging
 import os
@@ -44,12 +43,12 @@ import random
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
+
+from bench.in_process import run_in_process
 
 TARGET_MS = 50.0
 BATCH = 20_000
@@ -526,13 +525,7 @@ def cli() -> int:
     parser.add_argument("--references", type=int, default=30, help="reference runs among them")
     parser.add_argument("--year", type=int, default=dt.datetime.now(dt.UTC).year - 1)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="sunshine-bench-statistics-") as tmp:
-        if not os.environ.get("SUNSHINE_DATA_DIR"):
-            os.environ["SUNSHINE_DATA_DIR"] = str(Path(tmp) / "data")
-        os.environ.setdefault("SUNSHINE_ENV", "development")
-        os.environ.setdefault("SUNSHINE_BASE_DOMAIN", "sunshine.test")
-        os.environ.setdefault("SUNSHINE_JOBS_INTERVAL", "0")
-        return asyncio.run(main(args))
+    return run_in_process(main, args, "statistics")
 
 
 if __name__ == "__main__":
