@@ -9,7 +9,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import yaml
 
 from tests.conftest import SETTINGS
 from tests.fresh import fresh_services
+from tests.serving import free_port
 from tests.test_cli import ROOT, SERVICE_SETTINGS
 
 DEPLOY = ROOT / "infra" / "deploy"
@@ -89,12 +89,6 @@ def test_the_image_and_proxy_agree_with_the_repository() -> None:
     assert "reverse_proxy app:8000" in (DEPLOY / "Caddyfile").read_text()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _command(service: dict[str, Any]) -> list[str]:
     """The service's command as the container runs it (compose writes ``$$`` for ``$``)."""
     return [part.replace("$$", "$") for part in service["command"]]
@@ -119,7 +113,7 @@ def services() -> Iterator[dict[str, str]]:
 def test_migrate_then_serve_as_compose_does_turns_ready(
     compose: dict[str, Any], services: dict[str, str], tmp_path: Path
 ) -> None:
-    port, base = _free_port(), "deploy.test"
+    port, base = free_port(), "deploy.test"
     # The suite's own SUNSHINE_* (development shortcuts) are not the deployment's.
     env = {
         k: v
