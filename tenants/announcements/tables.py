@@ -106,7 +106,7 @@ class Announcement(Table, tablename="announcement"):
     # project's stage, and a published opening notice or correction sets its bid deadline.
     project = Integer(null=True, default=None, index=True)
     deadline_at = Timestamptz(null=True, default=None)
-    published_at = Timestamptz(null=True, default=None, index=True)  # the rollup job reads by it
+    published_at = Timestamptz(null=True, default=None)
     created_by = Integer()
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

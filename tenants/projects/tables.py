@@ -80,7 +80,7 @@ class Project(Table, tablename="project"):
     complete_at = Timestamptz(null=True, default=None)
     due_at = Timestamptz(null=True, default=None, index=True)
     service_owner = ForeignKey(references=Account, null=True, default=None)  # 受理人
-    registered_at = Timestamptz(null=True, default=None, index=True)  # the rollup job reads by it
+    registered_at = Timestamptz(null=True, default=None)
     request_id = Integer(null=True, default=None)  # the approval request of its registration
     # Set when its tender or procurement notice is published; a correction moves the deadline.
     opening_notice = Integer(null=True, default=None)  # that announcement's id
