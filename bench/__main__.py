@@ -104,6 +104,12 @@ FIGURES = (
         ("--announcements", "20000", "--projects", "2000", "--tenants", "10", "--requests", "50"),
     ),
     Figure(
+        "P11",
+        "bench.servers",
+        "uvicorn vs granian, and the access log's cost",
+        ("--duration", "2", "--warmup", "1", "--rounds", "1"),
+    ),
+    Figure(
         "load",
         "bench.load",
         "portal and console at 80 % of capacity",

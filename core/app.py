@@ -27,6 +27,7 @@ from litestar.plugins import CLIPluginProtocol, InitPluginProtocol
 from admin.requests import RequestPages
 from admin.routes import ReviewPages, TenantPages
 from core import (
+    access_log,
     data,  # noqa: F401  - sets PICCOLO_CONF before any table is queried
     metrics,
     tracing,
@@ -372,7 +373,10 @@ def create_app() -> Litestar:
     resolver = SiteResolver(
         settings.base_domain, development=settings.development, cache=TENANT_CACHE
     )
-    app.asgi_handler = server_timing(
-        SiteResolutionMiddleware(PageReplay(app.asgi_handler), resolver)
-    )
+    handler = server_timing(SiteResolutionMiddleware(PageReplay(app.asgi_handler), resolver))
+    if settings.access_log:
+        logged = access_log.AccessLog(handler, json_lines=settings.json_logs)
+        app.on_shutdown.append(logged.buffer.flush)  # what is still buffered, at exit
+        handler = logged
+    app.asgi_handler = handler
     return app

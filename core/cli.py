@@ -237,7 +237,7 @@ def serve_command(app: Litestar, workers: int, reload: bool) -> None:
         "port": settings.port,
         "proxy_headers": not settings.development,
         "log_level": "info",
-        "access_log": settings.access_log,
+        "access_log": False,  # the app writes its own, off the event loop (core.access_log)
     }
     if log_config := server_log_config(settings):
         options["log_config"] = log_config
