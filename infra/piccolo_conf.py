@@ -29,5 +29,6 @@ APP_REGISTRY = AppRegistry(
         "core.jobs.piccolo_app",
         "core.libraries.transactions.piccolo_app",
         "core.ops_access.piccolo_app",
+        "tenants.opendata.piccolo_app",
     ]
 )
