@@ -85,6 +85,12 @@ from tenants.announcements.routes import (
 from tenants.branding_routes import BrandingApi
 from tenants.console import BrandingPages, ConsolePages
 from tenants.domain_routes import CustomDomainApi, CustomDomainPages, tls_ask
+from tenants.opendata.routes import (
+    OpenDataApi,
+    OpenDataConsoleApi,
+    OpenDataConsolePages,
+    OpenDataPages,
+)
 from tenants.pages import ApplicantPages, OperatorPages
 from tenants.projects.archive_routes import ArchivePages, RegulatorArchivePages
 from tenants.projects.bid_pages import BidPages, OpeningPages
@@ -259,6 +265,10 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 ExpertPages,
                 TransactionApi,
                 TransactionPages,
+                OpenDataApi,
+                OpenDataPages,
+                OpenDataConsoleApi,
+                OpenDataConsolePages,
                 BrandingApi,
                 PluginApi,
                 ConsolePages,
