@@ -4,14 +4,17 @@ meanwhile comes after the cursor. A bad cursor is refused."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from litestar import Litestar
 
 from core.errors import DomainError
-from tenants.opendata import feed
+from core.libraries.transactions.service import TransactionEntry
+from tenants.opendata import feed, releases
 from tenants.opendata.tables import Release
+from tests.libraries.helpers import credit_code
 from tests.portal.helpers import close, new_site
 
 STAMP = 1_800_000_000_000_000
@@ -75,3 +78,44 @@ async def test_a_bad_cursor_is_refused(app: Litestar) -> None:
     for cursor in ("x", "1.", "1.2.3", "-1.2"):
         with pytest.raises(DomainError, match="游标无效"):
             await feed.page(None, cursor)
+
+
+@pytest.mark.asyncio
+async def test_a_stamp_never_goes_back(app: Litestar) -> None:
+    """A release written after one stamped ahead of the clock takes that stamp, not an earlier
+    one, and its larger id puts it after: a reader holding the cursor misses nothing."""
+    site = await new_site(app, "开放数据时间戳测试分平台")
+    try:
+        (ahead,) = await _rows(site.tenant.id, 1, STAMP * 2)
+        page = await feed.page(site.tenant.id, "", 10)
+        assert [r["id"] for r in page.releases] == [ahead]
+        entry = TransactionEntry(
+            tenant_id=site.tenant.id,
+            section_code="X001001",
+            project_code="X",
+            project_title="时间戳测试项目",
+            section_title="一标段",
+            track="tender",
+            method="open_tender",
+            category="goods",
+            purchaser_name="某采购单位",
+            purchaser_credit_code=credit_code(),
+            agency_name="",
+            supplier_id=1,
+            supplier_name="某供应商",
+            supplier_credit_code=credit_code(),
+            budget_fen=None,
+            award_fen=100,
+            awarded_at=dt.datetime.now(dt.UTC),
+        )
+        await releases.on_award(entry)
+        await releases.on_award(entry)  # written once only
+        after = await feed.page(site.tenant.id, page.next_cursor, 10)
+        assert [r["tag"] for r in after.releases] == [["award"]]
+        stamps = await Release.select(Release.public_modified).where(
+            Release.tenant == site.tenant.id
+        )
+        assert {s["public_modified"] for s in stamps} == {STAMP * 2}
+        await Release.delete().where(Release.tenant == site.tenant.id)  # the clock is back
+    finally:
+        await close(site)
