@@ -54,63 +54,81 @@ async def platform_code(tenant_id: int) -> str:
     return row["credit_code"] if row else ""
 
 
-def _stamp(text: str) -> str:
-    return dt.datetime.fromisoformat(text).astimezone(BEIJING).strftime("%Y%m%d%H%M%S")
+def _stamp(text: object) -> str:
+    """yyyymmddHHMMSS in Beijing time; "" for a missing or malformed time (then refused)."""
+    try:
+        return dt.datetime.fromisoformat(str(text)).astimezone(BEIJING).strftime("%Y%m%d%H%M%S")
+    except ValueError:
+        return ""
+
+
+def _first(items: object) -> dict:
+    return items[0] if isinstance(items, list) and items and isinstance(items[0], dict) else {}
+
+
+def _code_of(party: dict) -> str:
+    return str(party.get("identifier", {}).get("id", ""))
+
+
+def _parent(code: object) -> str:
+    return code[:-3] if isinstance(code, str) else ""
 
 
 def shape(release: dict, platform: str, service_platform: str, at: dt.datetime) -> dict:
-    """One record of the national shape from one release."""
-    tag = release["tag"][0]
-    parties = {p["id"]: p for p in release.get("parties", [])}
-    buyer = parties.get(release.get("buyer", {}).get("id", ""), {})
+    """One record of the national shape from one release. A field the release lacks is left
+    empty, for the check to name, rather than failing the whole export."""
+    tags = release.get("tag")
+    tag = str(tags[0]) if isinstance(tags, list) and tags else ""
+    parties = {p.get("id"): p for p in release.get("parties", []) if isinstance(p, dict)}
+    buyer = parties.get(release.get("buyer", {}).get("id"), {})
     row: dict[str, object] = {
         "PLATFORM_CODE": platform,
         "PUB_SERVICE_PLAT_CODE": service_platform,
         "DATA_TIMESTAMP": at.astimezone(BEIJING).strftime("%Y%m%d%H%M%S"),
         "DATA_TYPE": tag,
-        "RELEASE_ID": release["id"],
-        "PROJECT_CODE": release["ocid"].rsplit("-", 1)[-1],
+        "RELEASE_ID": release.get("id", ""),
+        "PROJECT_CODE": str(release.get("ocid", "")).rsplit("-", 1)[-1],
         "TENDERER_NAME": buyer.get("name", ""),
-        "TENDERER_CODE": buyer.get("identifier", {}).get("id", ""),
+        "TENDERER_CODE": _code_of(buyer),
     }
     if tag == "tender":
-        tender = release["tender"]
+        tender = release.get("tender", {})
         row |= {
-            "TENDER_PROJECT_CODE": tender["id"],
-            "TENDER_PROJECT_NAME": tender["title"],
-            "NOTICE_SEND_TIME": _stamp(tender["datePublished"]),
+            "TENDER_PROJECT_CODE": tender.get("id", ""),
+            "TENDER_PROJECT_NAME": tender.get("title", ""),
+            "NOTICE_SEND_TIME": _stamp(tender.get("datePublished")),
             "BID_SECTIONS": [
-                {"BID_SECTION_CODE": lot["id"], "BID_SECTION_NAME": lot["title"]}
+                {"BID_SECTION_CODE": lot.get("id", ""), "BID_SECTION_NAME": lot.get("title", "")}
                 for lot in tender.get("lots", [])
             ],
         }
     elif tag == "award":
-        (award,) = release["awards"]
-        (winner,) = award["suppliers"]
+        award = _first(release.get("awards"))
+        winner = _first(award.get("suppliers"))
         row |= {
-            "BID_SECTION_CODE": award["id"],
-            "TENDER_PROJECT_CODE": award["id"][:-3],
-            "WIN_BIDDER_NAME": winner["name"],
-            "WIN_BIDDER_CODE": parties.get(winner["id"], {}).get("identifier", {}).get("id", ""),
-            "BID_AMOUNT": award["value"]["amount"],
-            "WIN_BID_TIME": _stamp(award["date"]),
+            "BID_SECTION_CODE": award.get("id", ""),
+            "TENDER_PROJECT_CODE": _parent(award.get("id")),
+            "WIN_BIDDER_NAME": winner.get("name", ""),
+            "WIN_BIDDER_CODE": _code_of(parties.get(winner.get("id"), {})),
+            "BID_AMOUNT": award.get("value", {}).get("amount"),
+            "WIN_BID_TIME": _stamp(award.get("date")),
         }
-    else:
-        (contract,) = release["contracts"]
-        supplier = next((p for p in parties.values() if "supplier" in p["roles"]), {})
+    elif tag == "contract":
+        contract = _first(release.get("contracts"))
+        supplier = next((p for p in parties.values() if "supplier" in p.get("roles", [])), {})
         row |= {
-            "BID_SECTION_CODE": contract["awardID"],
-            "TENDER_PROJECT_CODE": contract["awardID"][:-3],
-            "WIN_BIDDER_CODE": supplier.get("identifier", {}).get("id", ""),
-            "CONTRACT_AMOUNT": contract["value"]["amount"],
-            "CONTRACT_SIGN_TIME": _stamp(contract["dateSigned"]),
+            "BID_SECTION_CODE": contract.get("awardID", ""),
+            "TENDER_PROJECT_CODE": _parent(contract.get("awardID")),
+            "WIN_BIDDER_CODE": _code_of(supplier),
+            "CONTRACT_AMOUNT": contract.get("value", {}).get("amount"),
+            "CONTRACT_SIGN_TIME": _stamp(contract.get("dateSigned")),
         }
     return row
 
 
 def duplicate_key(row: dict) -> str:
     """What may go upward once: a tender project's notice, a section's award or contract."""
-    return f"{row['DATA_TYPE']}:{row.get('BID_SECTION_CODE') or row['TENDER_PROJECT_CODE']}"
+    return f"{row['DATA_TYPE']}:{row.get('BID_SECTION_CODE') or row.get('TENDER_PROJECT_CODE')}"
 
 
 def _nests(child: object, parent: object) -> bool:
@@ -131,6 +149,8 @@ def problems(
     ``awards``: the notice time of each tender project and the award time of each section
     (yyyymmddHHMMSS, Beijing), for the dates' order; ``now``: the push's time, the same way."""
     reasons = []
+    if row["DATA_TYPE"] not in REQUIRED:
+        return ["数据类别无效 / not a tender, award or contract"]
     missing = [f for f in (*COMMON, *REQUIRED[str(row["DATA_TYPE"])]) if row.get(f) in ("", None)]
     if missing:
         reasons.append(f"缺少必填项 {'、'.join(missing)} / required fields missing")
@@ -161,14 +181,14 @@ def _date_problems(row: dict, tenders: dict[str, str], awards: dict[str, str], n
         notice = tenders.get(str(row["TENDER_PROJECT_CODE"]))
         if notice is None:
             reasons.append("没有对应的招标公告 / no tender notice before the award")
-        elif str(row["WIN_BID_TIME"]) < notice:
+        elif row.get("WIN_BID_TIME") and str(row["WIN_BID_TIME"]) < notice:
             reasons.append("定标时间早于公告时间 / awarded before the notice")
     if row["DATA_TYPE"] == "contract":
         awarded = awards.get(str(row["BID_SECTION_CODE"]))
         signed = str(row.get("CONTRACT_SIGN_TIME") or "")
         if awarded is None:
             reasons.append("没有对应的定标 / no award before the contract")
-        elif signed[:8] < awarded[:8]:  # signed on a day: compared by day
+        elif signed and signed[:8] < awarded[:8]:  # signed on a day: compared by day
             reasons.append("合同签订日期早于定标日期 / signed before the award")
         if signed[:8] > now[:8]:
             reasons.append("签订日期晚于上报日期 / signed in the future")

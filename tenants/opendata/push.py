@@ -82,9 +82,9 @@ async def _context_of_pushed(tenant: TenantRef) -> tuple[set[str], dict, dict]:
         shaped = national.shape(json.loads(row["payload"]), "", "", dt.datetime.now(dt.UTC))
         if row["pushed_in"] is not None:
             sent.add(national.duplicate_key(shaped))
-        if shaped["DATA_TYPE"] == "tender":
+        if shaped["DATA_TYPE"] == "tender" and shaped["NOTICE_SEND_TIME"]:
             tenders[shaped["TENDER_PROJECT_CODE"]] = shaped["NOTICE_SEND_TIME"]
-        if shaped["DATA_TYPE"] == "award":
+        if shaped["DATA_TYPE"] == "award" and shaped["WIN_BID_TIME"]:
             awards[shaped["BID_SECTION_CODE"]] = shaped["WIN_BID_TIME"]
     return sent, tenders, awards
 

@@ -4,6 +4,7 @@ the outbox at once, and a retry sends nothing twice. Only the operator's admin m
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -116,3 +117,18 @@ async def test_a_clean_push_sends_all_and_a_retry_nothing(app: Litestar) -> None
     finally:
         await buyer.client.aclose()
         await close(site)
+
+
+def test_a_release_missing_its_fields_is_refused_in_words() -> None:
+    """A release short of what the national shape needs is named, field by field, not a
+    crash of the whole export."""
+    now = "20261207120000"
+    for release in (
+        {"ocid": "ocds-sunshn-1-X", "id": "r1", "tag": ["tender"], "tender": {"id": "X001"}},
+        {"ocid": "ocds-sunshn-1-X", "id": "r2", "tag": ["award"], "awards": []},
+        {"ocid": "ocds-sunshn-1-X", "id": "r3", "tag": ["contract"]},
+        {"id": "r4", "tag": []},
+    ):
+        row = national.shape(release, "", "", dt.datetime.now(dt.UTC))
+        reasons = national.problems(row, set(), {}, {}, now)
+        assert reasons and reasons[0].startswith(("缺少必填项", "数据类别无效")), reasons
