@@ -89,6 +89,12 @@ from tenants.announcements.routes import (
 from tenants.branding_routes import BrandingApi
 from tenants.console import BrandingPages, ConsolePages
 from tenants.domain_routes import CustomDomainApi, CustomDomainPages, tls_ask
+from tenants.opendata.routes import (
+    OpenDataApi,
+    OpenDataConsoleApi,
+    OpenDataConsolePages,
+    OpenDataPages,
+)
 from tenants.pages import ApplicantPages, OperatorPages
 from tenants.projects.archive_routes import ArchivePages, RegulatorArchivePages
 from tenants.projects.bid_pages import BidPages, OpeningPages
@@ -268,6 +274,10 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 TransactionPages,
                 StatisticsApi,
                 StatisticsPages,
+                OpenDataApi,
+                OpenDataPages,
+                OpenDataConsoleApi,
+                OpenDataConsolePages,
                 BrandingApi,
                 PluginApi,
                 ConsolePages,

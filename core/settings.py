@@ -89,6 +89,9 @@ class Settings:
     json_logs: bool = False  # one JSON object a log line (production)
     access_log: bool = True
     jobs_interval: int = 15  # seconds between the scheduler's looks for due jobs; 0: none
+    # PUB_SERVICE_PLAT_CODE of the national data specification: the public service platform
+    # pushes report to (tenants.opendata); "" until configured, and a push then names it.
+    public_service_platform_code: str = ""
 
     @property
     def development(self) -> bool:
@@ -270,6 +273,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         json_logs=_flag(env, "SUNSHINE_JSON_LOGS") or environment == "production",
         access_log=not _flag(env, "SUNSHINE_NO_ACCESS_LOG"),
         jobs_interval=_int(env, "SUNSHINE_JOBS_INTERVAL", 15, 0, 3600),
+        public_service_platform_code=env.get("SUNSHINE_PUB_SERVICE_PLAT_CODE", "").strip(),
     )
 
 

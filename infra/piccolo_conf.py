@@ -31,5 +31,6 @@ APP_REGISTRY = AppRegistry(
         "core.ops_access.piccolo_app",
         "core.statistics.piccolo_app",
         "tenants.risk.piccolo_app",
+        "tenants.opendata.piccolo_app",
     ]
 )

@@ -37,6 +37,8 @@ REFERENCE = {
     "tenant_penalty": "head office's supervision of the sub-platforms",
     "workday_override": "the national working-day calendar",
     "job": "the job queue, head office's and tenants'",
+    "statistics_rollup": "monthly figures, tenant 0 their sum over every tenant: read across",
+    "statistics_watermark": "until when the rollups are kept, one row",
 }
 
 

@@ -51,12 +51,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "ops_access": ("运维访问", "Ops access"),
     "staff": ("工作人员名单", "Staff list"),
     "risk": ("风险预警", "Risk warning"),
+    "opendata": ("开放数据", "Open data"),
+    "opendata_push": ("数据上报", "Open data push"),
     # datasets of the library's downloads (core.libraries.exports.DATASETS)
     "suppliers": ("供应商名录", "Suppliers"),
     "agencies": ("代理机构名录", "Agencies"),
     "experts": ("专家名录", "Experts"),
     # what is done
     "accept": ("受理", "Taken"),
+    "push": ("上报", "Pushed"),
     "deadline_move": ("变更截止时间", "Deadline moved"),
     "draw": ("抽取", "Drawn"),
     "decide": ("决定", "Decided"),

@@ -127,6 +127,7 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("bid", "open"),  # 开标, at or after the deadline
         ("expert_draw", "conduct"),  # 专家抽取
         ("archive", "read"),  # 一项一档
+        ("opendata", "push"),  # 数据上报 upward (tenants.opendata)
     ),
     "tenant_staff": (
         ("tenant", "read"),

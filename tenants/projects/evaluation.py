@@ -28,6 +28,7 @@ from core.libraries.subjects.credit import blacklisted
 from core.libraries.subjects.tables import Subject
 from core.tenancy.registry import TenantRef
 from tenants.announcements.tables import ProcurementMethod as Method
+from tenants.opendata import releases
 from tenants.projects import objections
 from tenants.projects.methods import METHODS
 from tenants.projects.reading import lot_code
@@ -255,9 +256,9 @@ async def award(
                     awarded_by=principal.account_id,
                 )
             )
-            await transactions.add(
-                await _transaction_of(tenant, project, lot, subject, candidate.price_fen, now)
-            )
+            entry = await _transaction_of(tenant, project, lot, subject, candidate.price_fen, now)
+            await transactions.add(entry)
+            await releases.on_award(entry)
             await record(
                 actor=principal.actor,
                 action="award.decide",
@@ -352,9 +353,9 @@ async def record_contract(
             )
         )
         project = await project_in(tenant, project_id)
-        await transactions.complete(
-            tenant.id, lot_code(str(project["code"]), lot_number), amount_fen, signed_on
-        )
+        section_code = lot_code(str(project["code"]), lot_number)
+        await transactions.complete(tenant.id, section_code, amount_fen, signed_on)
+        await releases.on_contract(tenant.id, section_code, dt.datetime.now(dt.UTC))
         await record(
             actor=principal.actor,
             action="contract.record",

@@ -15,6 +15,7 @@ from core.tenancy.registry import TenantRef
 from core.workdays.service import calendar
 from tenants.announcements.tables import OPENS_PROCEDURE, AnnouncementType
 from tenants.announcements.tables import ProcurementMethod as Method
+from tenants.opendata import releases
 from tenants.projects import evaluation
 from tenants.projects.methods import METHODS, Period
 from tenants.projects.registration import locked_project, project_in
@@ -164,6 +165,8 @@ async def on_published(
     await Project.update(values).where(  # type: ignore[arg-type]
         (Project.id == project_id) & (Project.tenant == tenant.id)
     )
+    if kind in OPENS_PROCEDURE:
+        await releases.on_tender(tenant.id, project, announcement, at)
     await record(
         actor=principal.actor,
         action="project.deadline_set" if kind in OPENS_PROCEDURE else "project.deadline_move",

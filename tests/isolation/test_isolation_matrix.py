@@ -15,6 +15,7 @@ from tests.isolation.expert_cases import EXPERT_CASES
 from tests.isolation.library_cases import LIBRARY_CASES
 from tests.isolation.matrix import MATRIX as KERNEL_CASES
 from tests.isolation.matrix import CrossTenant, World
+from tests.isolation.opendata_cases import OPENDATA_CASES
 from tests.isolation.ops_access_cases import OPS_ACCESS_CASES
 from tests.isolation.page_cases import PAGE_CASES
 from tests.isolation.portal_cases import PORTAL_CASES
@@ -33,6 +34,7 @@ MATRIX = {
     **OPS_ACCESS_CASES,
     **STATISTICS_CASES,
     **RISK_CASES,
+    **OPENDATA_CASES,
 }
 
 
