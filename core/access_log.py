@@ -55,8 +55,9 @@ class _Buffer:
             self.pending.cancel()
             self.pending = None
         if self.lines:
-            data, self.lines = b"".join(self.lines), []
-            os.write(self.fd, data)
+            data, self.lines = memoryview(b"".join(self.lines)), []
+            while data:  # a write may take only part (a signal, a full pipe)
+                data = data[os.write(self.fd, data) :]
 
 
 class AccessLog:
