@@ -127,12 +127,15 @@ async def portal_page(
     build: Callable[[Portal], Awaitable[dict[str, object]]] | None = None,
     *,
     cache: bool = True,
+    replay: bool = True,
 ) -> Response[bytes]:
     """A public portal page of ``site``, from the page cache or rendered into it.
 
     ``key`` names the page within the site (the caller normalises any query into it); ``build``
     is an optional coroutine function of the :class:`Portal` giving more context. Pages whose
-    keys a visitor can vary without bound (free-text searches) pass ``cache=False``.
+    keys a visitor can vary without bound (free-text searches) pass ``cache=False``; pages whose
+    content without a query string still changes by itself (the current month's calendar)
+    pass ``replay=False``, since a replay (:mod:`themes.replay`) is keyed by the URL alone.
     """
     locale = locale_of(request)
     chrome = chrome_of(request)
@@ -160,9 +163,10 @@ async def portal_page(
     shared = cache and not chrome.personal
     if metrics.ENABLED and not shared:
         metrics.PAGE_BYPASS.inc()
-    body = (
-        await PORTAL_CACHE.page(site, page_key, render, request.scope) if shared else await render()
-    )
+    if not shared:
+        body = await render()
+    else:
+        body = await PORTAL_CACHE.page(site, page_key, render, request.scope if replay else None)
     return Response(body, media_type=MediaType.HTML)
 
 

@@ -15,9 +15,11 @@ still answers everything else, and the first request after each invalidation, wh
 
 from __future__ import annotations
 
+import re
 import time
 
 import msgspec
+from litestar.connection import ASGIConnection
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from core import metrics
@@ -27,7 +29,7 @@ from themes.cache import PORTAL_CACHE, RECORD, PortalCache
 from themes.i18n import COOKIE as LOCALE_COOKIE
 from themes.i18n import DEFAULT_LOCALE, LOCALES
 
-SESSION_COOKIES = frozenset({b"sunshine_session", b"__Host-sunshine_session"})
+SESSION_COOKIES = frozenset({"sunshine_session", "__Host-sunshine_session"})
 _NOT_KEPT = frozenset({b"set-cookie", b"server-timing"})
 
 
@@ -42,28 +44,32 @@ _encode = msgspec.msgpack.Encoder().encode
 _decode = msgspec.msgpack.Decoder(Recorded).decode
 
 
-def _cookies(scope: Scope) -> dict[bytes, bytes]:
-    found: dict[bytes, bytes] = {}
-    for name, value in scope["headers"]:
-        if name == b"cookie":
-            for pair in value.split(b";"):
-                key, _, val = pair.strip().partition(b"=")
-                found[key] = val
-    return found
-
-
 def replay_key(scope: Scope) -> str | None:
-    """The entry of this request, or None when it is not one that may be replayed."""
+    """The entry of this request, or None when it is not one that may be replayed. Cookies are
+    read as Litestar reads them, so the locale here is the one the page is rendered in."""
     if scope["type"] != "http" or scope["method"] != "GET" or scope.get("query_string"):
         return None
-    cookies = _cookies(scope)
-    if FLASH_COOKIE.encode() in cookies or not SESSION_COOKIES.isdisjoint(cookies):
+    cookies = ASGIConnection(scope).cookies
+    if FLASH_COOKIE in cookies or not SESSION_COOKIES.isdisjoint(cookies):
         return None
-    locale = cookies.get(LOCALE_COOKIE.encode(), b"").decode("latin-1")
+    locale = cookies.get(LOCALE_COOKIE, DEFAULT_LOCALE)
     if locale not in LOCALES:
         locale = DEFAULT_LOCALE
     # The full path (with any /t/<slug> prefix): one sub-site answers on two roots in development.
     return f"{locale}:{scope['path']}"
+
+
+def _canonical(scope: Scope) -> bool:
+    """Whether the path is the route's own spelling: ``/announcements/007`` and ``/07`` are one
+    page to the route and the page cache, so only ``/7`` is recorded, and nobody can fill the
+    store with spellings of one page."""
+    template: str = scope.get("path_template", "")  # type: ignore[assignment]
+    params: dict[str, object] = scope.get("path_params", {})  # type: ignore[assignment]
+    path = _PARAM.sub(lambda m: str(params.get(m[1], m[0])), template)
+    return bool(template) and scope["path"].removeprefix(scope.get("root_path", "")) == path
+
+
+_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
 class PageReplay:
@@ -98,7 +104,7 @@ class PageReplay:
         async def recording_send(message: Message) -> None:
             await send(message)
             prefix = scope.get(RECORD)  # type: ignore[misc]
-            if prefix is None:
+            if prefix is None or not _canonical(scope):
                 return
             if message["type"] == "http.response.start":
                 start.update(message)

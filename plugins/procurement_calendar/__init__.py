@@ -67,8 +67,9 @@ async def calendar_page(
         following = end.strftime("%Y-%m")
         return {"month": first, "by_day": by_day, "previous": previous, "following": following}
 
+    # Without ?month= it shows the current month: not replayed, so it turns with the month.
     return await portal_page(
-        request, site, f"{NAME}/page.html", f"calendar:{first:%Y-%m}", build=build
+        request, site, f"{NAME}/page.html", f"calendar:{first:%Y-%m}", build=build, replay=False
     )
 
 

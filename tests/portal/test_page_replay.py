@@ -121,3 +121,32 @@ async def test_portal_pages_name_their_charset_once(
     for path in ("/", "/announcements/987654321"):
         response = await _visit(app, _host(a), path)
         assert response.headers["content-type"] == "text/html; charset=utf-8", path
+
+
+@pytest.mark.asyncio
+async def test_only_a_pages_own_spelling_is_recorded(
+    app: Litestar, sites: tuple[Site, Site]
+) -> None:
+    a, _ = sites
+    announcement = await published(a, title="直出拼写测试公告")
+    for path, replayed in (
+        (f"/announcements/{announcement}", True),
+        (f"/announcements/00{announcement}", False),
+    ):
+        await _visit(app, _host(a), path)
+        again = await _visit(app, _host(a), path)
+        assert again.status_code == 200 and "直出拼写测试公告" in again.text
+        assert ("set-cookie" not in again.headers) is replayed, path
+
+
+@pytest.mark.asyncio
+async def test_a_quoted_language_cookie_cannot_turn_the_shared_page_english(
+    app: Litestar, sites: tuple[Site, Site]
+) -> None:
+    a, _ = sites
+    # Litestar reads "en" from it: the page is English, and must be kept as the English one.
+    async with client_for(app, _host(a)) as visitor:
+        crafted = await visitor.get("/", headers={"cookie": f'{LOCALE_COOKIE}="en"'})
+    assert '<html lang="en"' in crafted.text
+    plain = await _visit(app, _host(a))
+    assert '<html lang="zh-CN"' in plain.text
