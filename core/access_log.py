@@ -5,14 +5,17 @@ handler's lock, a write and a flush): bench P11 measured it at nearly half the t
 replayed page and a quarter of a cached one. Handing the records to a logging thread instead
 cost as much (the two threads pass the interpreter lock back and forth a line). So the line is
 made here with an f-string (JSON in production, with the fields of the other logs), kept in a
-list, and written to standard error in one ``write`` when 256 have gathered or a second has
-passed, and at shutdown. On by default; ``SUNSHINE_NO_ACCESS_LOG`` turns it off.
+list, and written to standard error when 256 have gathered or a second has passed, and at
+shutdown, in whole lines of at most PIPE_BUF bytes a write (so workers sharing the stream never
+tear each other's lines). On by default; ``SUNSHINE_NO_ACCESS_LOG`` turns it off.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import select
 import sys
 import time
 
@@ -22,6 +25,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 BATCH = 256
 EVERY_S = 1.0
 LOGGER = "sunshine.access"
+log = logging.getLogger("sunshine")
 
 
 class _Buffer:
@@ -54,10 +58,31 @@ class _Buffer:
         if self.pending is not None:
             self.pending.cancel()
             self.pending = None
-        if self.lines:
-            data, self.lines = memoryview(b"".join(self.lines)), []
-            while data:  # a write may take only part (a signal, a full pipe)
-                data = data[os.write(self.fd, data) :]
+        lines, self.lines = self.lines, []
+        try:
+            for chunk in _chunks(lines):
+                data = memoryview(chunk)
+                while data:  # a write may take only part (a signal)
+                    data = data[os.write(self.fd, data) :]
+        except OSError as exc:  # stderr gone: the log must not fail the request or the loop
+            log.warning("access log lines lost: %s", exc)
+
+
+def _chunks(lines: list[bytes]) -> list[bytes]:
+    """Whole lines joined up to PIPE_BUF bytes: a write that size reaches a pipe in one piece,
+    so two workers sharing standard error never tear each other's lines."""
+    chunks: list[bytes] = []
+    current: list[bytes] = []
+    size = 0
+    for line in lines:
+        if current and size + len(line) > select.PIPE_BUF:
+            chunks.append(b"".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line)
+    if current:
+        chunks.append(b"".join(current))
+    return chunks
 
 
 class AccessLog:
@@ -86,6 +111,8 @@ class AccessLog:
             client = scope.get("client")
             query = scope.get("query_string", b"")
             target = scope["path"] + ("?" + query.decode("latin-1") if query else "")
+            if not self.buffer.json_lines:  # a decoded %0A must not start a forged line
+                target = target.replace("\n", "\\n").replace("\r", "\\r")
             took = (time.perf_counter() - started) * 1000
             # The path with any /t/<slug> prefix: ASGI keeps it in ``path``.
             self.buffer.add(

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import select
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 
+from core.access_log import AccessLog, _chunks
 from tests.serving import served
 from tests.test_cli import migrated, migrated_template  # noqa: F401 - fixtures
 
@@ -37,3 +43,28 @@ def test_no_access_log_when_turned_off(migrated: Path) -> None:  # noqa: F811
     with served(migrated, SUNSHINE_NO_ACCESS_LOG="1") as base:
         assert httpx.get(f"{base}/", headers={"host": "localhost"}).status_code == 200
     assert not [line for line in _lines(migrated) if '"GET /"' in line]
+
+
+def test_batches_are_written_in_whole_lines_a_pipe_takes_at_once() -> None:
+    lines = [f"{n:04d} {'x' * 95}\n".encode() for n in range(300)]
+    chunks = _chunks(lines)
+    assert b"".join(chunks) == b"".join(lines) and len(chunks) > 1
+    assert all(len(c) <= select.PIPE_BUF and c.endswith(b"\n") for c in chunks)
+
+
+@pytest.mark.asyncio
+async def test_a_newline_in_the_path_cannot_forge_a_line() -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 404, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    read, write = os.pipe()
+    logged = AccessLog(app, json_lines=False)
+    logged.buffer.fd = write
+    scope = {"type": "http", "method": "GET", "path": '/a\n1.2.3.4 "GET /admin" 200', "headers": []}
+    await logged(scope, None, lambda message: asyncio.sleep(0))  # type: ignore[arg-type]
+    logged.buffer.flush()
+    os.close(write)
+    written = os.read(read, 4096).decode()
+    os.close(read)
+    assert written.count("\n") == 1 and '\\n1.2.3.4 "GET /admin" 200" 404' in written
