@@ -5,7 +5,10 @@ report names each rejected record with its reasons; a clean push sends them all 
 No national endpoint is reachable from here, so the package goes to the tenant's outbox in
 object storage, where the exchange picks it up. A retry finds nothing pending and sends
 nothing twice; two pushes racing cannot both take a release (the update only takes releases
-still pending and must take all of them).
+still pending and must take all of them), and the loser writes nothing. The package is
+written last, inside the transaction, and removed again if the transaction fails; since that
+removal can fail too, the exchange takes a package only when a committed push row names it
+(``Push.object_key``), never by listing the outbox.
 """
 
 from __future__ import annotations
@@ -130,7 +133,7 @@ async def push(
             ).returning(Push.id)
             push_id = int(inserted[0]["id"])
             if state is PushState.pushed:
-                key = await _send(storage, tenant, push_id, rows)
+                # Claimed first: a push that lost the race writes nothing to the outbox.
                 taken = await (
                     Release.update({Release.pushed_in: push_id})
                     .where(Release.id.is_in(ids) & Release.pushed_in.is_null())
@@ -138,6 +141,7 @@ async def push(
                 )
                 if len(taken) != len(ids):
                     raise DomainError(RACED)
+                key = await _send(storage, tenant, push_id, rows)
                 await Push.update({Push.object_key: key.value}).where(Push.id == push_id)
             await record(
                 actor=principal.actor,
