@@ -13,7 +13,18 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from tests.conftest import SETTINGS
-from tests.test_cli import SERVICE_SETTINGS
+
+# What names a service to a process: without them it runs on the embedded default.
+SERVICE_SETTINGS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "S3_BUCKET",
+    "S3_ENDPOINT_URL",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "S3_REGION",
+)
+S3_SETTINGS = tuple(k for k in SERVICE_SETTINGS if k.startswith("S3_"))
 
 # The Redis database number a test's server may use: the suite uses 0, the benchmarks 1–8.
 REDIS_DB = 15
@@ -53,18 +64,20 @@ async def _flush_redis(url: str) -> None:
 
 
 @contextmanager
-def fresh_services(purpose: str, *, redis: bool = False) -> Iterator[dict[str, str]]:
+def fresh_services(
+    purpose: str, *, redis: bool = False, bucket: bool = True
+) -> Iterator[dict[str, str]]:
     """Settings naming a new PostgreSQL database and S3 bucket (and, with ``redis``, Redis
-    database :data:`REDIS_DB`, emptied before and after), all removed afterwards."""
+    database :data:`REDIS_DB`, emptied before and after), all removed afterwards. Without
+    ``bucket`` the process stores its objects on the embedded default."""
     assert SETTINGS.database.postgres_dsn
     dsn = SETTINGS.database.postgres_dsn
     name = f"sunshine_{purpose}_{uuid.uuid4().hex[:8]}"
     asyncio.run(_postgres(dsn, f'CREATE DATABASE "{name}"'))
-    env = {k: os.environ[k] for k in SERVICE_SETTINGS if k in os.environ and k != "REDIS_URL"}
-    env |= {
-        "DATABASE_URL": urlunsplit(urlsplit(dsn)._replace(path=f"/{name}")),
-        "S3_BUCKET": f"{purpose}-{uuid.uuid4().hex[:8]}",
-    }
+    env = {k: os.environ[k] for k in S3_SETTINGS if bucket and k in os.environ}
+    env["DATABASE_URL"] = urlunsplit(urlsplit(dsn)._replace(path=f"/{name}"))
+    if bucket:
+        env["S3_BUCKET"] = f"{purpose}-{uuid.uuid4().hex[:8]}"
     if redis:
         assert SETTINGS.redis_url
         env["REDIS_URL"] = urlunsplit(urlsplit(SETTINGS.redis_url)._replace(path=f"/{REDIS_DB}"))
@@ -73,8 +86,9 @@ def fresh_services(purpose: str, *, redis: bool = False) -> Iterator[dict[str, s
         yield env
     finally:
         asyncio.run(_postgres(dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        bucket = s3_bucket(env["S3_BUCKET"])
-        bucket.objects.all().delete()
-        bucket.delete()
+        if bucket:
+            made = s3_bucket(env["S3_BUCKET"])
+            made.objects.all().delete()
+            made.delete()
         if redis:
             asyncio.run(_flush_redis(env["REDIS_URL"]))

@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from tests.browser.test_portal_browser import free_port
-from tests.test_cli import ROOT, SERVICE_SETTINGS
+from tests.fresh import SERVICE_SETTINGS
+from tests.test_cli import ROOT
 
 
 @contextmanager

@@ -8,24 +8,14 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.conftest import SETTINGS, requires
+from tests.conftest import requires
+from tests.fresh import SERVICE_SETTINGS, fresh_services
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICE_SETTINGS = (
-    "DATABASE_URL",
-    "REDIS_URL",
-    "S3_BUCKET",
-    "S3_ENDPOINT_URL",
-    "S3_ACCESS_KEY_ID",
-    "S3_SECRET_ACCESS_KEY",
-    "S3_REGION",
-)
 
 
 def run_cli(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -73,28 +63,22 @@ def test_migrate_builds_the_schema_from_an_empty_sqlite_file(tmp_path: Path) -> 
 
 
 @requires("postgres")
-@pytest.mark.asyncio
-async def test_migrate_builds_the_schema_from_an_empty_postgres_database(tmp_path: Path) -> None:
+def test_migrate_builds_the_schema_from_an_empty_postgres_database(tmp_path: Path) -> None:
     import asyncpg
 
-    assert SETTINGS.database.postgres_dsn
-    name = f"sunshine_migrate_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(SETTINGS.database.postgres_dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    fresh = urlunsplit(urlsplit(SETTINGS.database.postgres_dsn)._replace(path=f"/{name}"))
-    try:
+    async def tables_of(dsn: str) -> set[str]:
+        conn = await asyncpg.connect(dsn)
+        try:
+            return {r["tablename"] for r in await conn.fetch("select tablename from pg_tables")}
+        finally:
+            await conn.close()
+
+    with fresh_services("migrate", bucket=False) as env:
         for _ in range(2):  # the second run finds nothing to do
-            result = await asyncio.to_thread(run_cli, tmp_path, "migrate", DATABASE_URL=fresh)
+            result = run_cli(tmp_path, "migrate", **env)
             assert result.returncode == 0, result.stderr
-        conn = await asyncpg.connect(fresh)
-        found = {r["tablename"] for r in await conn.fetch("select tablename from pg_tables")}
-        await conn.close()
-        assert {"tenant", "account", "migration"} <= found
-    finally:
-        # no FORCE: our connections are closed, and PostgreSQL itself stops an autovacuum
-        # worker that is there, which FORCE would need pg_signal_backend to end
-        await admin.execute(f'DROP DATABASE "{name}"')
-        await admin.close()
+        found = asyncio.run(tables_of(env["DATABASE_URL"]))
+    assert {"tenant", "account", "migration"} <= found
 
 
 def test_seed_demo_is_idempotent(tmp_path: Path) -> None:

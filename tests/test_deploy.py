@@ -22,9 +22,9 @@ import pytest
 import yaml
 
 from tests.conftest import SETTINGS
-from tests.fresh import fresh_services
+from tests.fresh import SERVICE_SETTINGS, fresh_services
 from tests.serving import free_port
-from tests.test_cli import ROOT, SERVICE_SETTINGS
+from tests.test_cli import ROOT
 
 DEPLOY = ROOT / "infra" / "deploy"
 STORES = ("postgres", "redis", "s3")
