@@ -221,6 +221,19 @@ async def test_a_lookup_that_read_before_a_change_is_not_kept(tenant_a: TenantRe
     assert calls == ["x", "x"]  # but nothing read before the change was kept
 
 
+@pytest.mark.asyncio
+async def test_the_directory_is_kept_until_a_change() -> None:
+    cache = TenantCache(ttl_alone=60)
+    states = (TenantState.active,)
+    before = await cache.listed(states)
+    added = await register_tenant(slug=unique_slug("dir"), name="目录", kind=TenantKind.city)
+    assert await cache.listed(states) == before  # kept: no query
+    await cache.changed()
+    after = await cache.listed(states)
+    assert [t.id for t in after] == [t.id for t in before] + [added.id]
+    assert added.id not in [t.id for t in await cache.listed((TenantState.closed,))]
+
+
 def test_split_host() -> None:
     assert split_host("City-A.Sunshine.Test:8000") == "city-a.sunshine.test"
     assert split_host("[::1]:8000") == "[::1]"

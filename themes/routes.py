@@ -14,7 +14,7 @@ from litestar.static_files import create_static_files_router
 
 from core.settings import get_settings
 from core.storage import ObjectMissing
-from core.tenancy.registry import list_tenants
+from core.tenancy.resolver import TENANT_CACHE
 from core.tenancy.site import Site
 from core.tenancy.urls import on_site, tenant_url
 from tenants.announcements import queries
@@ -33,7 +33,7 @@ static_files = create_static_files_router(
 
 async def _directory() -> list[tuple[str, str]]:
     settings = get_settings()
-    listed = await list_tenants(states=LISTED_STATES)
+    listed = await TENANT_CACHE.listed(LISTED_STATES)
     return [(t.shown_name, tenant_url(settings, t)) for t in listed]
 
 

@@ -24,6 +24,7 @@ from core.tenancy.registry import (
     TenantRef,
     find_tenant_by_domain,
     find_tenant_by_slug,
+    list_tenants,
 )
 from core.tenancy.site import Site
 from core.tenancy.tables import TenantState
@@ -62,6 +63,7 @@ class TenantCache:
         self.max_entries = max_entries
         self._entries: dict[str, tuple[float, TenantRef | None]] = {}
         self._pending: dict[str, asyncio.Future[TenantRef | None]] = {}
+        self._lists: dict[tuple[TenantState, ...], tuple[float, tuple[TenantRef, ...]]] = {}
         self._redis: Redis | None = None
         self._listener: asyncio.Task[None] | None = None
         self._generation = 0  # bumped by every clear()
@@ -110,9 +112,23 @@ class TenantCache:
         future.set_result(tenant)
         return tenant
 
+    async def listed(self, states: tuple[TenantState, ...]) -> tuple[TenantRef, ...]:
+        """Every tenant in these states, in id order, kept and dropped like the lookups: the
+        main portal's sub-platform directory, which each of its list pages carries (300 rows
+        through Piccolo cost 2.5 ms of a render, P5)."""
+        hit = self._lists.get(states)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+        generation = self._generation
+        tenants = tuple(await list_tenants(states=states))
+        if generation == self._generation:
+            self._lists[states] = (time.monotonic() + self.ttl, tenants)
+        return tenants
+
     def clear(self) -> None:
         self._generation += 1
         self._entries.clear()
+        self._lists.clear()
         self._pending.clear()  # later requests look up again rather than join a stale read
 
     async def changed(self) -> None:

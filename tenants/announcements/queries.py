@@ -15,9 +15,9 @@ from piccolo.engine.postgres import PostgresEngine
 
 from core.data.engine import get_engine
 from core.errors import NotFound
-from core.tenancy.registry import find_tenant_by_slug
+from core.tenancy.registry import SLUG_RE, find_tenant_by_slug
 from core.tenancy.resolver import TENANT_CACHE
-from core.tenancy.tables import Tenant, TenantState
+from core.tenancy.tables import TenantState
 from tenants.announcements.tables import (
     Announcement,
     AnnouncementState,
@@ -148,11 +148,16 @@ async def search(tenant_id: int | None, filters: Filters) -> Page:
         query = query.where(title(pattern) | code(pattern))
     if tenant_id is None and filters.tenant:
         # By the tenant's id, not through the join on its slug: then the planner walks the
-        # tenant's own index in page order instead of every tenant's, filtering.
-        source = await Tenant.select(Tenant.id).where(Tenant.slug == filters.tenant).first()
-        if source is None:
+        # tenant's own index in page order instead of every tenant's, filtering. The id comes
+        # from the snapshot the resolver keeps, not from a query of its own; what cannot be a
+        # slug is not looked up, so a visitor cannot fill that cache with misses.
+        source = None
+        if SLUG_RE.fullmatch(filters.tenant):
+            key = f"slug:{filters.tenant}"
+            source = await TENANT_CACHE.get(key, find_tenant_by_slug, filters.tenant)
+        if source is None or source.state not in LISTED_STATES:
             return Page([], filters.page, has_next=False)
-        query = query.where(Announcement.tenant == source["id"])
+        query = query.where(Announcement.tenant == source.id)
     rows = (
         await query.order_by(Announcement.published_at, ascending=False)
         .order_by(Announcement.id, ascending=False)

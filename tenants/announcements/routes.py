@@ -24,7 +24,8 @@ from core.identity.routes import context_of
 from core.openapi import PathId, refusals
 from core.storage import ObjectKey, ObjectMissing
 from core.storage.routes import SAFE_HEADERS
-from core.tenancy.registry import TenantRef, list_tenants
+from core.tenancy.registry import TenantRef
+from core.tenancy.resolver import TENANT_CACHE
 from core.tenancy.site import Site
 from tenants.announcements import participation, queries, service
 from tenants.announcements.queries import LISTED_STATES, Detail, Filters, Page
@@ -77,7 +78,7 @@ class AnnouncementPages(Controller):
 
             tenants = []
             if site.is_main_portal:
-                tenants = [(t.slug, t.shown_name) for t in await list_tenants(states=LISTED_STATES)]
+                tenants = [(t.slug, t.shown_name) for t in await TENANT_CACHE.listed(LISTED_STATES)]
             return {
                 "filters": filters,
                 "page": await queries.search(_tenant_id(site), filters),

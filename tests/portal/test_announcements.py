@@ -11,6 +11,7 @@ from litestar import Litestar
 
 from core.audit.tables import AuditEntry
 from core.identity.tables import AccountKind
+from core.tenancy.resolver import TENANT_CACHE
 from tests.conftest import BASE_DOMAIN, client_for, new_account, sign_in
 from tests.portal.helpers import Site, close, draft, new_site, published
 from tests.tenants.helpers import PDF
@@ -236,6 +237,9 @@ async def test_list_filters_and_pages(app: Litestar, sites: tuple[Site, Site]) -
         assert {i["tenant_slug"] for i in only_b.json()["items"]} == {b.tenant.slug}
         nobody = await main.get("/api/announcements", params={"tenant": "no-such-platform"})
         assert nobody.status_code == 200 and nobody.json()["items"] == []
+        odd = await main.get("/api/announcements", params={"tenant": "Not a slug!"})
+        assert odd.status_code == 200 and odd.json()["items"] == []
+        assert "slug:Not a slug!" not in TENANT_CACHE._entries  # no miss kept for it
 
 
 @pytest.mark.asyncio
