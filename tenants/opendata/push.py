@@ -138,7 +138,8 @@ async def push_every_tenant(
     context: RequestContext | None = None,
 ) -> list[TenantPush]:
     """Head office's push of every sub-platform, tenant by tenant in id order; a tenant with
-    nothing pending reports so (a retry therefore sends nothing twice)."""
+    nothing pending reports so (a retry therefore sends nothing twice). An outage stops the
+    run: what was pushed stays pushed, and the retry goes on with the rest."""
     await authorize(authorizer, principal, HQ, "opendata", "push")
     waiting = set((await pending_counts()).keys())
     done = []
