@@ -89,6 +89,7 @@ from tenants.announcements.routes import (
 from tenants.branding_routes import BrandingApi
 from tenants.console import BrandingPages, ConsolePages
 from tenants.domain_routes import CustomDomainApi, CustomDomainPages, tls_ask
+from tenants.opendata.admin_routes import OpenDataAdminApi, OpenDataAdminPages
 from tenants.opendata.routes import (
     OpenDataApi,
     OpenDataConsoleApi,
@@ -278,6 +279,8 @@ class SunshinePlugin(InitPluginProtocol, CLIPluginProtocol):
                 OpenDataPages,
                 OpenDataConsoleApi,
                 OpenDataConsolePages,
+                OpenDataAdminApi,
+                OpenDataAdminPages,
                 BrandingApi,
                 PluginApi,
                 ConsolePages,

@@ -6,6 +6,9 @@ attributes below: no script, no style, no event handler, links to http(s) and ma
 
 from __future__ import annotations
 
+import html
+import re
+
 import nh3
 
 TAGS = {
@@ -15,6 +18,7 @@ TAGS = {
 }  # fmt: skip
 ATTRIBUTES = {"a": {"href", "title"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+BREAKS = re.compile(r"<(?:br|hr|/(?:p|li|h[2-4]|tr|td|th|div|blockquote|pre))\b[^>]*>", re.I)
 
 
 def sanitise(html: str) -> str:
@@ -25,3 +29,9 @@ def sanitise(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     ).strip()
+
+
+def plain_text(html_text: str) -> str:
+    """The text of a fragment, every tag dropped (for data formats that carry no HTML)."""
+    spaced = BREAKS.sub(" ", html_text)  # the end of a block is a word break, not nothing
+    return " ".join(html.unescape(nh3.clean(spaced, tags=set())).split())

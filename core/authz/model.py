@@ -75,6 +75,7 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("ops_access", "revoke"),
         ("risk", "read"),  # 风险预警 (tenants.risk)
         ("risk", "decide"),
+        ("opendata", "push"),  # 数据上报 of every sub-platform at once (tenants.opendata)
     ),
     "hq_reviewer": (
         ("approval:application", "decide"),

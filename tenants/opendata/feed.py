@@ -61,9 +61,27 @@ async def page(tenant_id: int | None, cursor: str = "", limit: int = DEFAULT_LIM
     )
 
 
+def merge(old: object, new: object) -> object:
+    """OCDS 1.1 merge of one value into the compiled one: objects field by field, arrays of
+    objects with ids by id (a tender's lots, its amendments), anything else replaced."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return {**old, **{k: merge(old[k], v) if k in old else v for k, v in new.items()}}
+    if isinstance(old, list) and isinstance(new, list) and _identified(old) and _identified(new):
+        by_id = {item["id"]: item for item in old}
+        for item in new:
+            by_id[item["id"]] = merge(by_id[item["id"]], item) if item["id"] in by_id else item
+        return list(by_id.values())
+    return new
+
+
+def _identified(items: list) -> bool:
+    return bool(items) and all(isinstance(i, dict) and "id" in i for i in items)
+
+
 def compile_release(releases: list[dict]) -> dict:
     """The compiled release of a record (OCDS 1.1 merge, for the few fields we publish): the
-    latest tender and buyer; parties, awards and contracts by id, the later one winning; a
+    tender and buyer merged release by release (an amendment adds to the tender's amendments
+    and may move its period); parties, awards and contracts by id, the later one winning; a
     party's roles gathered from every release."""
     first, last = releases[0], releases[-1]
     parties: dict[str, dict] = {}
@@ -88,7 +106,7 @@ def compile_release(releases: list[dict]) -> dict:
         contracts |= {c["id"]: c for c in release.get("contracts", [])}
         for key in ("buyer", "tender"):
             if key in release:
-                compiled[key] = release[key]
+                compiled[key] = merge(compiled.get(key), release[key])
     compiled["parties"] = list(parties.values())
     if awards:
         compiled["awards"] = list(awards.values())

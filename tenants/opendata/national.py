@@ -23,6 +23,13 @@ from themes.i18n import BEIJING
 THREE_DIGITS = re.compile(r"^\d{3}$")
 REQUIRED = {
     "tender": ("TENDER_PROJECT_NAME", "TENDERER_NAME", "TENDERER_CODE", "NOTICE_SEND_TIME"),
+    "tenderAmendment": (
+        "TENDERER_NAME",
+        "TENDERER_CODE",
+        "AMENDMENT_ID",
+        "AMENDMENT_REASON",
+        "NOTICE_SEND_TIME",
+    ),
     "award": (
         "BID_SECTION_CODE",
         "TENDERER_CODE",
@@ -102,6 +109,16 @@ def shape(release: dict, platform: str, service_platform: str, at: dt.datetime) 
                 for lot in tender.get("lots", [])
             ],
         }
+    elif tag == "tenderAmendment":  # a correction notice (更正公告) of the tender project
+        tender = release.get("tender", {})
+        amendment = _first(tender.get("amendments"))
+        row |= {
+            "TENDER_PROJECT_CODE": tender.get("id", ""),
+            "AMENDMENT_ID": amendment.get("id", ""),
+            "AMENDMENT_REASON": amendment.get("rationale", ""),
+            "AMENDMENT_CONTENT": amendment.get("description", ""),
+            "NOTICE_SEND_TIME": _stamp(amendment.get("date")),
+        }
     elif tag == "award":
         award = _first(release.get("awards"))
         winner = _first(award.get("suppliers"))
@@ -127,8 +144,10 @@ def shape(release: dict, platform: str, service_platform: str, at: dt.datetime) 
 
 
 def duplicate_key(row: dict) -> str:
-    """What may go upward once: a tender project's notice, a section's award or contract."""
-    return f"{row['DATA_TYPE']}:{row.get('BID_SECTION_CODE') or row.get('TENDER_PROJECT_CODE')}"
+    """What may go upward once: a tender project's notice, each of its corrections, a
+    section's award or contract."""
+    key = f"{row['DATA_TYPE']}:{row.get('BID_SECTION_CODE') or row.get('TENDER_PROJECT_CODE')}"
+    return f"{key}:{row['AMENDMENT_ID']}" if "AMENDMENT_ID" in row else key
 
 
 def _nests(child: object, parent: object) -> bool:
@@ -150,7 +169,7 @@ def problems(
     (yyyymmddHHMMSS, Beijing), for the dates' order; ``now``: the push's time, the same way."""
     reasons = []
     if row["DATA_TYPE"] not in REQUIRED:
-        return ["数据类别无效 / not a tender, award or contract"]
+        return ["数据类别无效 / not a tender, amendment, award or contract"]
     missing = [f for f in (*COMMON, *REQUIRED[str(row["DATA_TYPE"])]) if row.get(f) in ("", None)]
     if missing:
         reasons.append(f"缺少必填项 {'、'.join(missing)} / required fields missing")
@@ -177,6 +196,12 @@ def _date_problems(row: dict, tenders: dict[str, str], awards: dict[str, str], n
     times = [str(row[f]) for f in ("NOTICE_SEND_TIME", "WIN_BID_TIME") if row.get(f)]
     if any(t > now for t in times):
         reasons.append("时间晚于上报时间 / a time in the future")
+    if row["DATA_TYPE"] == "tenderAmendment":
+        notice = tenders.get(str(row["TENDER_PROJECT_CODE"]))
+        if notice is None:
+            reasons.append("没有对应的招标公告 / no tender notice before the correction")
+        elif row.get("NOTICE_SEND_TIME") and str(row["NOTICE_SEND_TIME"]) < notice:
+            reasons.append("更正时间早于公告时间 / corrected before the notice")
     if row["DATA_TYPE"] == "award":
         notice = tenders.get(str(row["TENDER_PROJECT_CODE"]))
         if notice is None:

@@ -9,6 +9,11 @@ still pending and must take all of them), and the loser writes nothing. The pack
 written last, inside the transaction, and removed again if the transaction fails; since that
 removal can fail too, the exchange takes a package only when a committed push row names it
 (``Push.object_key``), never by listing the outbox.
+
+Head office pushes every sub-platform at once (``push_every_tenant``): each tenant's push is
+the same push, in its own transaction, all or nothing for that tenant; one tenant's rejected
+record or lost race stops only that tenant's push, the others go (their duties to report are
+their own, and holding back clean data for another's bad record would only delay it).
 """
 
 from __future__ import annotations
@@ -17,16 +22,17 @@ import datetime as dt
 import json
 
 import msgspec
+from piccolo.query.functions.aggregate import Count, Max
 
 from core.audit.chain import RequestContext, record
 from core.authz.authorizer import Authorizer
-from core.authz.model import tenant_domain
+from core.authz.model import HQ, tenant_domain
 from core.authz.policies import authorize
 from core.data.engine import write_transaction
 from core.errors import DomainError
 from core.identity.principal import Principal
 from core.storage import ObjectKey, ObjectStorage, discard
-from core.tenancy.registry import TenantRef
+from core.tenancy.registry import TenantRef, list_tenants
 from tenants.opendata import national
 from tenants.opendata.tables import Push, PushState, Release
 from themes.i18n import BEIJING
@@ -46,6 +52,15 @@ class PushReport(msgspec.Struct, frozen=True):
     state: PushState | None
     records: int
     rejected: list[Rejected]
+
+
+class TenantPush(msgspec.Struct, frozen=True):
+    """One tenant's part of head office's push: its report, or why it did not run."""
+
+    tenant_id: int
+    tenant_name: str
+    report: PushReport | None
+    error: str | None = None
 
 
 class PushView(msgspec.Struct, frozen=True):
@@ -112,6 +127,43 @@ async def push(
     context: RequestContext | None = None,
 ) -> PushReport:
     await authorize(authorizer, principal, tenant_domain(tenant.id), "opendata", "push")
+    return await _push_checked(principal, storage, tenant, service_platform, context)
+
+
+async def push_every_tenant(
+    authorizer: Authorizer,
+    principal: Principal,
+    storage: ObjectStorage,
+    service_platform: str,
+    context: RequestContext | None = None,
+) -> list[TenantPush]:
+    """Head office's push of every sub-platform, tenant by tenant in id order; a tenant with
+    nothing pending reports so (a retry therefore sends nothing twice). An outage stops the
+    run: what was pushed stays pushed, and the retry goes on with the rest."""
+    await authorize(authorizer, principal, HQ, "opendata", "push")
+    waiting = set((await pending_counts()).keys())
+    done = []
+    for tenant in await list_tenants():
+        if tenant.id not in waiting:  # saves a write transaction per idle sub-platform
+            done.append(TenantPush(tenant.id, tenant.name, PushReport(None, None, 0, [])))
+            continue
+        try:
+            report = await _push_checked(principal, storage, tenant, service_platform, context)
+        except DomainError as exc:  # e.g. a race with the tenant's own push: the others go on
+            done.append(TenantPush(tenant.id, tenant.name, None, exc.message))
+        else:
+            done.append(TenantPush(tenant.id, tenant.name, report))
+    return done
+
+
+async def _push_checked(
+    principal: Principal,
+    storage: ObjectStorage,
+    tenant: TenantRef,
+    service_platform: str,
+    context: RequestContext | None,
+) -> PushReport:
+    """One tenant's push, once the principal may push it."""
     key: ObjectKey | None = None
     try:
         async with write_transaction():
@@ -168,6 +220,21 @@ async def _send(
     return key
 
 
+async def pending_counts() -> dict[int, int]:
+    """How many releases wait to go upward, by tenant (tenants with none are absent)."""
+    rows = await (
+        Release.select(Release.tenant, Count(Release.id))
+        .where(Release.pushed_in.is_null())
+        .group_by(Release.tenant)
+    )
+    return {r["tenant"]: r["count"] for r in rows}
+
+
+def _view(row: dict) -> PushView:
+    rejected = msgspec.convert(json.loads(row["report"])["rejected"], list[Rejected])
+    return PushView(row["id"], PushState(row["state"]), row["records"], rejected, row["created_at"])
+
+
 async def pushes_of(tenant: TenantRef, limit: int = 50) -> list[PushView]:
     rows = await (
         Push.select()
@@ -175,13 +242,26 @@ async def pushes_of(tenant: TenantRef, limit: int = 50) -> list[PushView]:
         .order_by(Push.id, ascending=False)
         .limit(limit)
     )
+    return [_view(r) for r in rows]
+
+
+class Standing(msgspec.Struct, frozen=True):
+    """Where a sub-platform stands for head office: what waits, and its latest push."""
+
+    tenant_id: int
+    tenant_name: str
+    pending: int
+    latest: PushView | None
+
+
+async def standings() -> list[Standing]:
+    """Every sub-platform with open data pending or pushed before, in tenant id order."""
+    pending = await pending_counts()
+    latest_ids = await Push.select(Max(Push.id, alias="latest")).group_by(Push.tenant)
+    ids = [r["latest"] for r in latest_ids]
+    latest = {r["tenant"]: _view(r) for r in await Push.select().where(Push.id.is_in(ids or [0]))}
     return [
-        PushView(
-            r["id"],
-            PushState(r["state"]),
-            r["records"],
-            msgspec.convert(json.loads(r["report"])["rejected"], list[Rejected]),
-            r["created_at"],
-        )
-        for r in rows
+        Standing(t.id, t.name, pending.get(t.id, 0), latest.get(t.id))
+        for t in await list_tenants()
+        if t.id in pending or t.id in latest
     ]

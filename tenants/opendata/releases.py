@@ -1,6 +1,7 @@
 """OCDS 1.1 releases (开放合同数据标准 发布) of a sub-platform's projects: one per change, written
 by the service that makes the change, in its transaction: the tender when the project's tender
-or procurement notice is published, the award of a section (定标), its contract (合同备案).
+or procurement notice is published, a tender amendment with each published correction (更正公告)
+of the project, the award of a section (定标), its contract (合同备案).
 
 Parties are identified by scheme CN-SAIC and the unified social credit code. The release holds
 only what the notices publish: no bid prices but the winner's, no experts, no persons.
@@ -18,6 +19,7 @@ from core.data.engine import on_postgres
 from core.libraries.subjects.tables import Subject
 from core.libraries.transactions.service import TransactionEntry
 from core.libraries.transactions.tables import TransactionRecord
+from core.richtext import plain_text
 from tenants.announcements.tables import METHOD_LABELS
 from tenants.announcements.tables import ProcurementMethod as Method
 from tenants.opendata.tables import Release, ReleaseTag
@@ -169,6 +171,54 @@ async def on_tender(
         "tender": tender,
     }
     await _store(tenant_id, ReleaseTag.tender, code, "", release)
+
+
+async def on_amendment(
+    tenant_id: int, project: dict, correction: dict[str, object], at: dt.datetime
+) -> None:
+    """A published correction of the project as a tender amendment: the amendment says when
+    and why (the correction's title) and what (its text), names the release it amends (the
+    latest before it) and, when the correction moves the bid deadline, the new end of the
+    tender period. Nothing is written for a project whose tender has no release."""
+    code = str(project["code"])
+    ocid = ocid_of(tenant_id, code)
+    latest = (
+        await Release.select(Release.release_id)
+        .where((Release.tenant == tenant_id) & (Release.ocid == ocid))
+        .order_by(Release.public_modified, ascending=False)
+        .order_by(Release.id, ascending=False)
+        .first()
+    )
+    if latest is None:
+        return
+    buyer = (
+        await Purchaser.select(Purchaser.name, Purchaser.credit_code)
+        .where((Purchaser.id == project["purchaser"]) & (Purchaser.tenant == tenant_id))
+        .first()
+    )
+    party = _party(buyer["name"], buyer["credit_code"], ["buyer"])
+    release = _frame(ocid, ReleaseTag.tenderAmendment, str(correction["id"]), at)
+    tender: dict[str, object] = {
+        "id": f"{code}001",
+        "amendments": [
+            {
+                "id": str(correction["id"]),
+                "date": _when(at),
+                "rationale": correction["title"],
+                "description": plain_text(str(correction["body_html"])),
+                "amendsReleaseID": latest["release_id"],
+                "releaseID": release["id"],
+            }
+        ],
+    }
+    if isinstance(deadline := correction.get("deadline_at"), dt.datetime):
+        tender["tenderPeriod"] = {"endDate": _when(deadline)}
+    release |= {
+        "parties": [party],
+        "buyer": {"id": party["id"], "name": buyer["name"]},
+        "tender": tender,
+    }
+    await _store(tenant_id, ReleaseTag.tenderAmendment, code, "", release)
 
 
 async def on_award(entry: TransactionEntry) -> None:

@@ -118,10 +118,13 @@ class OpenDataPages(Controller):
 
 
 def _row(release: dict) -> dict[str, object]:
-    """What the page shows of a release: its kind, time, title and amount."""
+    """What the page shows of a release: its kind, time, title (an amendment's: the
+    correction's) and amount."""
     kind = release["tag"][0]
     if kind == "tender":
         title, value = release["tender"]["title"], release["tender"].get("value")
+    elif kind == "tenderAmendment":
+        title, value = release["tender"]["amendments"][0]["rationale"], None
     elif kind == "award":
         award = release["awards"][0]
         names = "、".join(s["name"] for s in award["suppliers"])

@@ -138,12 +138,16 @@ async def on_published(
     context: RequestContext | None,
 ) -> None:
     """An opening notice sets the project's bid deadline, a correction with a deadline moves
-    it; the period is counted from the publication itself."""
+    it; the period is counted from the publication itself. A correction of a project is also
+    its open data's tender amendment."""
     project_id, deadline = announcement["project"], announcement["deadline_at"]
     kind = AnnouncementType(announcement["type"])
     if project_id is not None and kind in PUBLICITY:
         await evaluation.start_publicity(tenant, project_id, at, principal, context)  # type: ignore[arg-type]
         return
+    if project_id is not None and kind is T.correction:  # open data: the tender amended
+        project = await project_in(tenant, project_id)  # type: ignore[arg-type]
+        await releases.on_amendment(tenant.id, project, announcement, at)
     if project_id is None or not isinstance(deadline, dt.datetime):
         return
     if kind not in OPENS_PROCEDURE and kind is not T.correction:

@@ -1,6 +1,7 @@
 """Isolation cases of open data: a sub-site's feed, records and page hold its own releases
 only (A's ocid on B is as absent as an unknown one); B's push reports, pending records and
-pushes touch nothing of A. The main portal's feed is every tenant's, by design."""
+pushes touch nothing of A. The main portal's feed is every tenant's, by design; head office's
+push of every tenant does not exist on a sub-site, not for its own admin either."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import uuid
 
 from tenants.opendata.releases import ocid_of
 from tenants.opendata.tables import Push, Release
-from tests.isolation.matrix import CrossTenant, World, tenant_admin_of
+from tests.isolation.matrix import CrossTenant, World, _absent_on_sub_sites, tenant_admin_of
 
 
 async def _release_of(world: World) -> str:
@@ -86,6 +87,19 @@ async def _console_of_b_only(world: World) -> None:
         await admin_b.aclose()
 
 
+def _head_office_only(method: str, path: str) -> CrossTenant:
+    """B's admin finds no head-office push on its sub-site, and A's records stay pending."""
+
+    async def check(world: World) -> None:
+        await _release_of(world)
+        pending = await _pending_of_a(world)
+        await _absent_on_sub_sites(method, path)(world)
+        assert await _pending_of_a(world) == pending
+        assert not await Push.exists().where(Push.tenant == world.tenant_a.id)
+
+    return CrossTenant(check)
+
+
 OPENDATA_CASES: dict[tuple[str, str], CrossTenant] = {
     ("GET", "/api/opendata/releases"): CrossTenant(_public_reads),
     ("GET", "/api/opendata/records/{ocid:str}"): CrossTenant(_public_reads),
@@ -95,4 +109,7 @@ OPENDATA_CASES: dict[tuple[str, str], CrossTenant] = {
     ("POST", "/api/console/opendata/pushes"): CrossTenant(_console_of_b_only),
     ("GET", "/console/opendata"): CrossTenant(_console_of_b_only),
     ("POST", "/console/opendata/pushes"): CrossTenant(_console_of_b_only),
+    ("GET", "/admin/opendata"): _head_office_only("GET", "/admin/opendata/"),
+    ("POST", "/admin/opendata/pushes"): _head_office_only("POST", "/admin/opendata/pushes"),
+    ("POST", "/api/admin/opendata/pushes"): _head_office_only("POST", "/api/admin/opendata/pushes"),
 }

@@ -18,6 +18,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "opendata.none": ("暂无开放数据。", "No open data yet."),
     "opendata.more": ("更多", "More"),
     "opendata.kind.tender": ("招标（采购）公告", "Tender"),
+    "opendata.kind.tenderAmendment": ("更正公告", "Tender amendment"),
     "opendata.kind.award": ("定标结果", "Award"),
     "opendata.kind.contract": ("合同", "Contract"),
     "opendata.push.title": ("数据上报", "Open data push"),
@@ -49,4 +50,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Some records failed the checks: nothing was pushed.",
     ),
     "flash.opendata.nothing": ("没有待上报的数据。", "Nothing is pending."),
+    "nav.admin.opendata": ("全平台数据上报", "Open data push, every sub-platform"),
+    "opendata.hq.title": ("全平台数据上报", "Open data push of every sub-platform"),
+    "opendata.hq.intro": (
+        "逐个分平台核对并上报其待上报数据。每个分平台仍是全部上报或一条不报：某分平台有数据"
+        "未通过核对，只是该分平台本次不上报，不影响其他分平台。已上报的数据不会重复上报。",
+        "Each sub-platform's pending records are checked and pushed in turn, each sub-platform"
+        " all or none: a sub-platform with a failing record pushes nothing this time, the"
+        " others still push. Nothing already pushed is pushed again.",
+    ),
+    "opendata.hq.button": ("核对并上报全部分平台", "Check and push every sub-platform"),
+    "opendata.hq.tenant": ("分平台", "Sub-platform"),
+    "opendata.hq.pending": ("待上报条数", "Pending"),
+    "opendata.hq.latest": ("最近一次上报", "Latest push"),
+    "opendata.hq.none": ("尚无分平台产生开放数据。", "No sub-platform has open data yet."),
+    "opendata.hq.never": ("尚未上报", "Not pushed yet"),
+    "flash.opendata.hq_done": (
+        "已逐个分平台核对上报，各分平台的结果见下表。",
+        "Every sub-platform was checked and pushed: see each one's result below.",
+    ),
+    "flash.opendata.hq_raced": (
+        "有分平台正在自行上报，其数据未在本次上报，请稍后重试；其他分平台已处理。",
+        "A sub-platform was pushing by itself and was left out: try again later; the others"
+        " were done.",
+    ),
 }
