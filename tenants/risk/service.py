@@ -90,6 +90,19 @@ class RuleRate(msgspec.Struct):
     false_positive_rate: float | None
 
 
+# A bid whose library entry is not found (Bid.subject is a plain integer) compares nothing.
+_NO_SUBJECT: dict[str, str] = dict.fromkeys(
+    (
+        "name",
+        "legal_representative",
+        "credit_code",
+        "controlling_shareholder",
+        "controlling_shareholder_code",
+    ),
+    "",
+)
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -118,13 +131,18 @@ async def _section_bids(tenant_id: int, lot_id: int) -> list[SectionBid]:
     }
     subjects = {
         s["id"]: s
-        for s in await Subject.select(Subject.id, Subject.name, Subject.legal_representative).where(
-            Subject.id.is_in([b["subject"] for b in bids])
-        )
+        for s in await Subject.select(
+            Subject.id,
+            Subject.name,
+            Subject.legal_representative,
+            Subject.credit_code,
+            Subject.controlling_shareholder,
+            Subject.controlling_shareholder_code,
+        ).where(Subject.id.is_in([b["subject"] for b in bids]))
     }
     found = []
     for bid in bids:
-        subject = subjects.get(bid["subject"], {"name": "", "legal_representative": ""})
+        subject = subjects.get(bid["subject"], _NO_SUBJECT)
         seen = evidence.get(bid["id"], {})
         found.append(
             SectionBid(
@@ -138,6 +156,9 @@ async def _section_bids(tenant_id: int, lot_id: int) -> list[SectionBid]:
                 contact_email=seen.get("contact_email", ""),
                 deposit_account=seen.get("deposit_account", ""),
                 legal_representative="".join(subject["legal_representative"].split()),
+                credit_code=subject["credit_code"],
+                controlling_shareholder=subject["controlling_shareholder"],
+                controlling_shareholder_code=subject["controlling_shareholder_code"],
             )
         )
     return found

@@ -18,6 +18,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "library.region": ("所在地区", "Region"),
     "library.contact": ("联系人", "Contact"),
     "library.business_scope": ("经营范围", "Business scope"),
+    "library.controlling_shareholder": ("控股股东", "Controlling shareholder"),
+    "library.controlling_shareholder_code": (
+        "控股股东统一社会信用代码",
+        "Controlling shareholder's credit code",
+    ),
+    "library.controlling_shareholder_hint": (
+        "选填。控股股东为单位的，请同时填写其统一社会信用代码；为自然人的，仅填写姓名。",
+        "Optional. For an organisation give its credit code too; for a person, the name only.",
+    ),
     "library.state": ("状态", "State"),
     "library.qualifications": ("资质", "Qualifications"),
     "library.qualification_number": ("证书编号", "Number"),

@@ -72,6 +72,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "法定代表人同为 {value}",
         "the same legal representative, {value}",
     ),
+    "risk.evidence.controlling_shareholder": ("{value}", "{value}"),
     "risk.decision": ("处理结果", "Decision"),
     "risk.decided_by": ("处理人", "Decided by"),
     "risk.decided_at": ("处理时间", "Decided"),
