@@ -16,9 +16,10 @@ supervisor granted a region reads that region's tenants' (``risk:read`` in their
 
 Confirmed collusion and the supplier library: the library's credit records (信用记录) are an
 authority's decisions entered by its managers with their authority and legal basis; a
-platform reviewer's confirmation is not such a decision, so it is not written there. The
-confirmed warning names the bidders' library entries (``subject``) for the managers and the
-regulator who takes it further.
+platform reviewer's confirmation is not such a decision, so it is never written there by
+itself. The confirmed warning names the bidders' library entries (``subject``) for the
+managers and the regulator who takes it further, and a manager may enter the authority's
+decision from it (:mod:`tenants.risk.credit_feed`): the record keeps the warning's id.
 """
 
 from __future__ import annotations
@@ -339,6 +340,13 @@ async def warning(authorizer: Authorizer, principal: Principal, warning_id: int)
     if row is None or (tenants is not None and row["tenant"] not in tenants):
         raise NotFound(NO_WARNING)
     return (await _views([row]))[0]
+
+
+async def stored(warning_id: int) -> WarningView | None:
+    """The warning whatever the caller's reach: for the library's credit feed, whose callers
+    are authorized as the library's managers (:mod:`tenants.risk.credit_feed`)."""
+    views = await _views(await RiskWarning.select().where(RiskWarning.id == warning_id))
+    return views[0] if views else None
 
 
 async def decide(
