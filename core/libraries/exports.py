@@ -62,6 +62,8 @@ SUBJECT_COLUMNS = (
     Column("contact_phone", "联系电话 / phone", secret=True),
     Column("contact_email", "电子邮箱 / e-mail", secret=True),
     Column("business_scope", "经营范围 / business scope"),
+    Column("controlling_shareholder", "控股股东 / controlling shareholder"),
+    Column("controlling_shareholder_code", "控股股东统一社会信用代码 / its credit code"),
 )
 
 

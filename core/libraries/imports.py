@@ -43,7 +43,8 @@ log = logging.getLogger("sunshine.imports")
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
 CHUNK = 500
-COLUMNS = tuple(Profile.__struct_fields__)  # the header the file must carry
+COLUMNS = tuple(Profile.__struct_fields__)  # the header the file may carry
+OPTIONAL = ("business_scope", "controlling_shareholder", "controlling_shareholder_code")
 _running: set[asyncio.Task[None]] = set()  # keeps background jobs referenced until done
 
 
@@ -100,7 +101,7 @@ async def start_import(
         raise DomainError(
             "无法读取文件 / the file cannot be read as CSV or XLSX", detail={"field": "file"}
         ) from None
-    missing = [c for c in COLUMNS if c not in header and c != "business_scope"]
+    missing = [c for c in COLUMNS if c not in header and c not in OPTIONAL]
     if missing:
         raise DomainError(
             f"缺少列 / missing columns: {', '.join(missing)}", detail={"field": "file"}

@@ -48,6 +48,8 @@ class ProfileForm(msgspec.Struct):
     contact_phone: str = ""
     contact_email: str = ""
     business_scope: str = ""
+    controlling_shareholder: str = ""
+    controlling_shareholder_code: str = ""
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """The shared library as staff read it (供应商与代理机构库): search, an entry with its
 qualifications and credit records; on the main portal the library's managers enter credit
-records and lift them (信用记录录入、信用修复)."""
+records and lift them (信用记录录入、信用修复). ``?warning=<id>`` fills the form from a
+confirmed risk warning naming the subject (core.libraries.subjects.credit.warning_feed)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ class CreditEntry(msgspec.Struct):
     summary: str = ""
     starts_on: str = ""
     ends_on: str = ""
+    warning: str = ""  # the risk warning the record is entered from
 
 
 class LiftEntry(msgspec.Struct):
@@ -87,9 +89,13 @@ class SubjectPages(Controller):
 
     @get("/{subject_id:int}")
     async def detail(
-        self, request: Request[Any, Any, Any], site: NamedDependency[Site], subject_id: PathId
+        self,
+        request: Request[Any, Any, Any],
+        site: NamedDependency[Site],
+        subject_id: PathId,
+        warning: FromQuery[str] = "",
     ) -> Template:
-        return await _detail_page(request, site, subject_id)
+        return await _detail_page(request, site, subject_id, warning=warning)
 
     @post("/{subject_id:int}/credit-records", guards=[main_portal_only], status_code=303)
     async def add_credit_record(
@@ -101,13 +107,15 @@ class SubjectPages(Controller):
     ) -> Redirect | Template:
         posted = {k: v.strip() for k, v in msgspec.structs.asdict(data).items() if v.strip()}
         try:
-            form = msgspec.convert(posted, credit.CreditForm, strict=False)
+            fields = {k: v for k, v in posted.items() if k != "warning"}
+            form = msgspec.convert(fields, credit.CreditForm, strict=False)
             await credit.add_record(
                 request.app.state.authorizer,
                 signed_in(request),
                 subject_id,
                 form,
                 context_of(request),
+                warning=_warning_id(posted["warning"]) if "warning" in posted else None,
             )
         except msgspec.ValidationError as exc:
             message = invalid_input(exc, CREDIT_FIELDS, locale_of(request))
@@ -146,6 +154,29 @@ class SubjectPages(Controller):
         return flash(Redirect(f"/library/subjects/{subject_id}", status_code=303), "flash.saved")
 
 
+def _warning_id(text: str) -> int:
+    if not text.isdigit() or len(text) > 10:
+        raise DomainError("风险预警编号无效 / not a warning number", detail={"field": "warning"})
+    return int(text)
+
+
+async def _from_warning(
+    request: Request[Any, Any, Any], warning: str, subject_id: int
+) -> tuple[dict[str, str], str | None]:
+    """The form's fields from a confirmed warning (the manager chooses the rest), or the
+    refusal in words: not confirmed, not about this subject."""
+    try:
+        warning_id = _warning_id(warning)
+        feed = await credit.warning_feed(
+            request.app.state.authorizer, signed_in(request), warning_id, subject_id
+        )
+    except DomainError as exc:
+        if exc.status_code in (403, 404):
+            raise
+        return {}, exc.message
+    return {**msgspec.structs.asdict(feed), "warning": str(warning_id)}, None
+
+
 def _list_page(
     site: Site,
     asked: dict[str, str],
@@ -175,12 +206,17 @@ async def _detail_page(
     subject_id: int,
     error: str | None = None,
     posted: dict[str, str] | None = None,
+    warning: str = "",
 ) -> Template:
     subject = await search.view(subject_id)
     principal = signed_in(request)
-    manages = site.tenant is None and await request.app.state.authorizer.allowed(
+    authorizer = request.app.state.authorizer
+    manages = site.tenant is None and await authorizer.allowed(
         principal.casbin_subject, HQ, "library", "manage"
     )
+    if manages and warning:  # elsewhere there is no form to fill
+        posted, error = await _from_warning(request, warning, subject_id)
+    records = await credit.records_of(subject_id)
     note = None if site.tenant is None else await notes.note_of(site.tenant.id, subject_id)
     return Template(
         "library/subject.html",
@@ -189,11 +225,15 @@ async def _detail_page(
             "site": site,
             "subject": subject,
             "documents": await documents_of(request, subject_id),
-            "records": await credit.records_of(subject_id),
+            "records": records,
             "note": note,
             "manages": manages,
             "credit_kinds": list(CreditKind),
             "today": dt.date.today().isoformat(),
+            # a record links to the warning it was entered from, for whoever reads it
+            "readable_warnings": set()
+            if site.tenant
+            else await credit.readable_warnings(authorizer, principal, records),
             "posted": posted or {},
             "error": error,
         },

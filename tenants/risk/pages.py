@@ -22,12 +22,13 @@ from core.flash import flash
 from core.forms import Form
 from core.identity.principal import Principal
 from core.identity.routes import context_of
+from core.libraries.subjects import credit
 from core.navigation import NavEntry, register_nav
 from core.openapi import PathId
 from core.tenancy.site import Site
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from tenants.risk import service
-from tenants.risk.rules import RULES, Evidence, Severity
+from tenants.risk.rules import RULES, BidderRef, Evidence, Severity
 from tenants.risk.tables import WarningState
 from themes.i18n import locale_of, translate
 
@@ -182,6 +183,10 @@ async def _detail_page(
     authorizer, principal = request.app.state.authorizer, signed_in(request)
     seen = await service.warning(authorizer, principal, warning_id)
     locale = locale_of(request)
+    allowed = authorizer.allowed
+    bidders: dict[int, BidderRef] = {}
+    for found in seen.evidence:
+        bidders.update({b.subject: b for b in found.bidders if b.subject not in bidders})
     return Template(
         "admin/risk_warning.html",
         status_code=error.status_code if error else 200,
@@ -191,9 +196,12 @@ async def _detail_page(
             "evidence": [(evidence_words(seen.rule, e, locale), e.bidders) for e in seen.evidence],
             "may_decide": await _may_decide(authorizer, principal, seen.tenant_id),
             # the bidders' library entries, where the library's managers enter credit records
-            "may_open_library": await authorizer.allowed(
-                principal.casbin_subject, HQ, "library", "read"
-            ),
+            "may_open_library": await allowed(principal.casbin_subject, HQ, "library", "read"),
+            # a confirmed warning feeds the credit records its managers enter on the bidders
+            "may_enter_credit": seen.state is WarningState.confirmed
+            and await allowed(principal.casbin_subject, HQ, "library", "manage"),
+            "bidders": list(bidders.values()),
+            "credit_records": await credit.records_from_warning(warning_id),
             "posted": posted or DecisionForm(),
             "error": error.message if error else None,
         },

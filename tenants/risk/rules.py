@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
@@ -53,6 +54,9 @@ class SectionBid:
     contact_email: str
     deposit_account: str
     legal_representative: str
+    credit_code: str = ""  # the bidder's own
+    controlling_shareholder: str = ""  # as declared in the library
+    controlling_shareholder_code: str = ""
 
 
 class Rule:
@@ -197,6 +201,80 @@ class CommonLegalRepresentative(Rule):
         return shared(bids, "legal_representative")
 
 
+def holder_key(name: str) -> str:
+    """A name as compared: full-width brackets and letters folded (NFKC), spaces dropped."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+class ControllingShareholder(Rule):
+    """Two bidders controlled by one shareholder, or one the other's controlling shareholder.
+
+    The controlling shareholder is what each supplier declares in the library. Two
+    declarations are the same shareholder by their credit codes when both give one (two
+    codes that differ are two organisations, whatever the names), else by the names. That
+    one bidder controls another is read from codes only: the declared code is the other
+    bidder's own. Medium: a name may be a common person's name, and bidders under one
+    shareholder (sister companies) are not barred by the letter of Art. 34(2), which names
+    a controlling or managing relation between the bidders themselves — a person judges."""
+
+    id = "controlling_shareholder"
+    name = "同一标段的不同投标人存在控股关系或同一控股股东"
+    legal_basis = (
+        "《招标投标法实施条例》第三十四条第二款（存在控股、管理关系的不同单位，不得参加同一"
+        "标段投标）"
+    )
+    severity = Severity.medium
+
+    def check(self, bids: list[SectionBid]) -> list[Evidence]:
+        by_subject = {b.bidder.subject: b for b in sorted(bids, key=lambda b: b.bidder.bid)}
+        distinct = list(by_subject.values())
+        found = [
+            Evidence(
+                f"{controller.bidder.bidder}是{held.bidder.bidder}的控股股东",
+                sorted((controller.bidder, held.bidder), key=lambda b: b.bid),
+            )
+            for held in distinct
+            for controller in distinct
+            if controller is not held
+            and held.controlling_shareholder_code
+            and held.controlling_shareholder_code == controller.credit_code
+        ]
+        # one shareholder's bidders: the components of "the same shareholder", in bid order
+        group_of = {b.bidder.subject: b.bidder.subject for b in distinct}
+
+        def root(subject: int) -> int:
+            while group_of[subject] != subject:
+                subject = group_of[subject]
+            return subject
+
+        for a, b in itertools.combinations(distinct, 2):
+            if _same_holder(a, b):
+                group_of[root(b.bidder.subject)] = root(a.bidder.subject)
+        groups: dict[int, list[SectionBid]] = defaultdict(list)
+        for bid in distinct:
+            groups[root(bid.bidder.subject)].append(bid)
+        found += [
+            Evidence(f"控股股东同为{_holder_named(members)}", [m.bidder for m in members])
+            for members in groups.values()
+            if len(members) > 1
+        ]
+        return found
+
+
+def _same_holder(a: SectionBid, b: SectionBid) -> bool:
+    if a.controlling_shareholder_code and b.controlling_shareholder_code:
+        return a.controlling_shareholder_code == b.controlling_shareholder_code
+    name = holder_key(a.controlling_shareholder)
+    return bool(name) and name == holder_key(b.controlling_shareholder)
+
+
+def _holder_named(members: list[SectionBid]) -> str:
+    """The shareholder as the first bidder declared it, with its code if one was given."""
+    first = members[0]
+    codes = {m.controlling_shareholder_code for m in members} - {""}
+    return first.controlling_shareholder + (f"（{codes.pop()}）" if len(codes) == 1 else "")
+
+
 RULES: dict[str, Rule] = {
     rule.id: rule
     for rule in (
@@ -207,5 +285,6 @@ RULES: dict[str, Rule] = {
         IdenticalFiles(),
         RegularPrices(),
         CommonLegalRepresentative(),
+        ControllingShareholder(),
     )
 }

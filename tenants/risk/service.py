@@ -16,9 +16,10 @@ supervisor granted a region reads that region's tenants' (``risk:read`` in their
 
 Confirmed collusion and the supplier library: the library's credit records (信用记录) are an
 authority's decisions entered by its managers with their authority and legal basis; a
-platform reviewer's confirmation is not such a decision, so it is not written there. The
-confirmed warning names the bidders' library entries (``subject``) for the managers and the
-regulator who takes it further.
+platform reviewer's confirmation is not such a decision, so it is never written there by
+itself. The confirmed warning names the bidders' library entries (``subject``) for the
+managers and the regulator who takes it further, and a manager may enter the authority's
+decision from it (:mod:`tenants.risk.credit_feed`): the record keeps the warning's id.
 """
 
 from __future__ import annotations
@@ -90,6 +91,19 @@ class RuleRate(msgspec.Struct):
     false_positive_rate: float | None
 
 
+# A bid whose library entry is not found (Bid.subject is a plain integer) compares nothing.
+_NO_SUBJECT: dict[str, str] = dict.fromkeys(
+    (
+        "name",
+        "legal_representative",
+        "credit_code",
+        "controlling_shareholder",
+        "controlling_shareholder_code",
+    ),
+    "",
+)
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -118,13 +132,18 @@ async def _section_bids(tenant_id: int, lot_id: int) -> list[SectionBid]:
     }
     subjects = {
         s["id"]: s
-        for s in await Subject.select(Subject.id, Subject.name, Subject.legal_representative).where(
-            Subject.id.is_in([b["subject"] for b in bids])
-        )
+        for s in await Subject.select(
+            Subject.id,
+            Subject.name,
+            Subject.legal_representative,
+            Subject.credit_code,
+            Subject.controlling_shareholder,
+            Subject.controlling_shareholder_code,
+        ).where(Subject.id.is_in([b["subject"] for b in bids]))
     }
     found = []
     for bid in bids:
-        subject = subjects.get(bid["subject"], {"name": "", "legal_representative": ""})
+        subject = subjects.get(bid["subject"], _NO_SUBJECT)
         seen = evidence.get(bid["id"], {})
         found.append(
             SectionBid(
@@ -138,6 +157,9 @@ async def _section_bids(tenant_id: int, lot_id: int) -> list[SectionBid]:
                 contact_email=seen.get("contact_email", ""),
                 deposit_account=seen.get("deposit_account", ""),
                 legal_representative="".join(subject["legal_representative"].split()),
+                credit_code=subject["credit_code"],
+                controlling_shareholder=subject["controlling_shareholder"],
+                controlling_shareholder_code=subject["controlling_shareholder_code"],
             )
         )
     return found
@@ -318,6 +340,13 @@ async def warning(authorizer: Authorizer, principal: Principal, warning_id: int)
     if row is None or (tenants is not None and row["tenant"] not in tenants):
         raise NotFound(NO_WARNING)
     return (await _views([row]))[0]
+
+
+async def stored(warning_id: int) -> WarningView | None:
+    """The warning whatever the caller's reach: for the library's credit feed, whose callers
+    are authorized as the library's managers (:mod:`tenants.risk.credit_feed`)."""
+    views = await _views(await RiskWarning.select().where(RiskWarning.id == warning_id))
+    return views[0] if views else None
 
 
 async def decide(

@@ -206,13 +206,47 @@ async def test_a_bad_row_imports_nothing_in_strict_mode_and_is_reported(app: Lit
 
 
 @pytest.mark.asyncio
+async def test_an_import_carries_the_controlling_shareholder_checked(app: Litestar) -> None:
+    _, client = await library_manager(app)
+    code, holder = credit_code(), credit_code()
+    bad = holder[:-1] + ("0" if holder[-1] != "0" else "1")
+    named = {"controlling_shareholder": "山东控股集团有限公司"}
+    rows = [
+        legacy_row(code, **named, controlling_shareholder_code=holder),
+        legacy_row(credit_code(), **named, controlling_shareholder_code=bad),
+    ]
+    try:
+        started = await client.post(
+            "/api/library/imports",
+            data={"kind": "supplier", "strict": "false"},
+            files={"file": ("legacy.csv", csv_file(rows), "text/csv")},
+        )
+        job = await wait_for(client, started.json()["id"])
+        assert job["imported"] == 1, job
+        assert [(e["row"], e["field"]) for e in job["errors"]] == [
+            (3, "controlling_shareholder_code")
+        ]
+        stored = await Subject.select(
+            Subject.controlling_shareholder, Subject.controlling_shareholder_code
+        ).where(Subject.credit_code == code)
+        assert stored == [
+            {
+                "controlling_shareholder": "山东控股集团有限公司",
+                "controlling_shareholder_code": holder,
+            }
+        ]
+    finally:
+        await client.aclose()
+
+
+@pytest.mark.asyncio
 async def test_a_dry_run_of_an_xlsx_file_validates_and_writes_nothing(app: Litestar) -> None:
     _, client = await library_manager(app)
     code = credit_code()
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(list(COLUMNS))
-    sheet.append([legacy_row(code)[c] for c in COLUMNS])
+    sheet.append([legacy_row(code).get(c, "") for c in COLUMNS])  # optional ones empty
     buffer = io.BytesIO()
     workbook.save(buffer)
     try:

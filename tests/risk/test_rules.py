@@ -74,3 +74,51 @@ def test_contacts_accounts_files_and_representatives() -> None:
     bids = [bid(1, legal_representative="王伟"), bid(2, legal_representative="王伟"), bid(3)]
     assert found("common_legal_representative", bids) == [("王伟", [101, 102])]
     assert all(found(rule, [bid(1), bid(2), bid(3)]) == [] for rule in RULES)
+
+
+HOLDER = "91370100MA00000013"  # a shareholder's credit code, as declared (not checked here)
+
+
+def test_a_common_controlling_shareholder_by_code_else_by_name() -> None:
+    # by code when both declare one: a differently written name is the same organisation
+    bids = [
+        bid(1, controlling_shareholder="山东甲集团有限公司", controlling_shareholder_code=HOLDER),
+        bid(2, controlling_shareholder="山东甲集团", controlling_shareholder_code=HOLDER),
+        bid(3, controlling_shareholder="山东乙集团有限公司"),
+    ]
+    assert found("controlling_shareholder", bids) == [
+        (f"控股股东同为山东甲集团有限公司（{HOLDER}）", [101, 102])
+    ]
+    # two codes that differ are two organisations, whatever the names say
+    other = "91370100MA00000021"
+    bids = [
+        bid(1, controlling_shareholder="甲集团", controlling_shareholder_code=HOLDER),
+        bid(2, controlling_shareholder="甲集团", controlling_shareholder_code=other),
+    ]
+    assert found("controlling_shareholder", bids) == []
+    # by name, spaces and full-width brackets folded, when one of the two gives no code
+    bids = [
+        bid(1, controlling_shareholder="山东甲（集团）公司", controlling_shareholder_code=HOLDER),
+        bid(2, controlling_shareholder="山东甲 (集团) 公司"),
+        bid(3, controlling_shareholder="王伟"),
+        bid(4, controlling_shareholder="王 伟"),
+    ]
+    assert found("controlling_shareholder", bids) == [
+        (f"控股股东同为山东甲（集团）公司（{HOLDER}）", [101, 102]),
+        ("控股股东同为王伟", [103, 104]),
+    ]
+
+
+def test_one_bidder_the_others_controlling_shareholder_by_code() -> None:
+    parent = bid(1, credit_code=HOLDER)
+    child = bid(2, controlling_shareholder="供应商1", controlling_shareholder_code=HOLDER)
+    assert found("controlling_shareholder", [parent, child, bid(3)]) == [
+        ("供应商1是供应商2的控股股东", [101, 102])
+    ]
+    # a name alone does not say which organisation holds the shares
+    by_name = bid(2, controlling_shareholder="供应商1")
+    assert found("controlling_shareholder", [parent, by_name]) == []
+    # undeclared shareholders are nothing in common, and one supplier's two bids are one bidder
+    assert found("controlling_shareholder", [bid(1), bid(2), bid(3)]) == []
+    twice = [child, dataclasses.replace(child, bidder=BidderRef(9, 102, "供应商2"))]
+    assert found("controlling_shareholder", twice) == []

@@ -18,6 +18,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "library.region": ("所在地区", "Region"),
     "library.contact": ("联系人", "Contact"),
     "library.business_scope": ("经营范围", "Business scope"),
+    "library.controlling_shareholder": ("控股股东", "Controlling shareholder"),
+    "library.controlling_shareholder_code": (
+        "控股股东统一社会信用代码",
+        "Controlling shareholder's credit code",
+    ),
+    "library.controlling_shareholder_hint": (
+        "选填。控股股东为单位的，请同时填写其统一社会信用代码；为自然人的，仅填写姓名。",
+        "Optional. For an organisation give its credit code too; for a person, the name only.",
+    ),
     "library.state": ("状态", "State"),
     "library.qualifications": ("资质", "Qualifications"),
     "library.qualification_number": ("证书编号", "Number"),
@@ -64,6 +73,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "credit.lifted": ("已解除", "Lifted"),
     "credit.none": ("暂无信用记录。", "No credit record."),
     "credit.add": ("录入信用记录", "Enter a credit record"),
+    "credit.from_warning": ("依据风险预警 #{n} 录入", "entered from warning #{n}"),
+    "credit.warning_prefill": (
+        "信息来源、依据和事实摘要已按已确认属实的风险预警 #{n} 填写，请核对；记录类别、作出决定的"
+        "机关和期间以有关部门的处理决定为准，由您选择后提交。",
+        "The source, legal basis and summary are taken from confirmed warning #{n}: check "
+        "them. The kind, the deciding authority and the period follow the authority's "
+        "decision: choose them, then save.",
+    ),
     "credit.save": ("保存信用记录", "Save the record"),
     "credit.lift": ("解除（信用修复）", "Lift"),
     "credit.lift_reason": ("解除理由", "Reason"),

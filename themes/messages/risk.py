@@ -72,6 +72,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "法定代表人同为 {value}",
         "the same legal representative, {value}",
     ),
+    "risk.evidence.controlling_shareholder": ("{value}", "{value}"),
     "risk.decision": ("处理结果", "Decision"),
     "risk.decided_by": ("处理人", "Decided by"),
     "risk.decided_at": ("处理时间", "Decided"),
@@ -90,6 +91,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "点击上方投标人名称可打开其供应商库信息。",
         "Follow a bidder's name above to its library entry.",
     ),
+    "risk.enter_credit": ("录入信用记录", "Enter a credit record"),
+    "risk.enter_credit_hint": (
+        "有关部门对投标人作出处理决定后，可据本预警录入其信用记录：来源、依据和事实摘要按本预警"
+        "填写，记录类别、作出决定的机关和期间按处理决定选择。",
+        "Once the authority has decided on a bidder, enter its credit record from this "
+        "warning: the source, legal basis and summary come from the warning; choose the kind, "
+        "the authority and the period as decided.",
+    ),
+    "risk.credit_records": ("据本预警录入的信用记录", "Credit records entered from this warning"),
+    "risk.bidder": ("投标人", "Bidder"),
+    "risk.credit_entered": ("已录入", "Entered"),
     "risk.recheck": ("重新检查本项目", "Check the project again"),
     "risk.recheck_hint": (
         "按现行规则重新比对本项目已开标标段；已有的预警只更新事实，不重复提出。",

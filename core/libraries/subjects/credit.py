@@ -4,11 +4,17 @@ A record is a decision some authority has taken (a finance department, a court, 
 the library's managers enter it with its legal basis, authority and period. While a blacklist
 record is in force its subject is refused new participation on every sub-platform. Penalties and
 blacklists are published as credit notices (信用公示) on the main portal.
+
+A record may be entered from a confirmed risk warning (风险预警, tenants.risk): the warning
+gives the form its source, legal basis and summary, the manager still chooses the kind, the
+authority and the period, and the record keeps the warning's id. The library does not know
+the tenants' tables, so the risk warnings register the feed (``register_warning_feed``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import msgspec
@@ -49,6 +55,63 @@ class CreditView(msgspec.Struct, frozen=True):
     ends_on: dt.date | None
     lifted_at: dt.datetime | None
     in_force: bool
+    risk_warning: int | None  # the risk warning it was entered from
+
+
+class WarningFeed(msgspec.Struct, frozen=True):
+    """What a confirmed risk warning gives a credit record about one of its bidders."""
+
+    source: str
+    legal_basis: str
+    summary: str
+
+
+class WarningRecord(msgspec.Struct, frozen=True):
+    """A credit record entered from a risk warning, as the warning's page lists it."""
+
+    id: int
+    subject: int
+    subject_name: str
+    kind: CreditKind
+    authority: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    lifted: bool
+
+
+# (warning id, subject id) → the feed; NotFound for a warning that is not there, a
+# DomainError for one that is not confirmed or does not name the subject among its bidders.
+Feed = Callable[[int, int], Awaitable[WarningFeed]]
+# (authorizer, principal, warning id) → whether the principal reads the warning's page.
+Readable = Callable[[Authorizer, Principal, int], Awaitable[bool]]
+_feed: list[tuple[Feed, Readable]] = []
+NO_WARNING = "风险预警不存在 / no such warning"
+
+
+def register_warning_feed(feed: Feed, readable: Readable) -> None:
+    _feed[:] = [(feed, readable)]
+
+
+async def readable_warnings(
+    authorizer: Authorizer, principal: Principal, records: list[CreditView]
+) -> set[int]:
+    """The warnings the records were entered from that the principal may open."""
+    wanted = {r.risk_warning for r in records if r.risk_warning is not None}
+    if not _feed:
+        return set()
+    readable = _feed[0][1]
+    return {w for w in wanted if await readable(authorizer, principal, w)}
+
+
+async def warning_feed(
+    authorizer: Authorizer, principal: Principal, warning_id: int, subject_id: int
+) -> WarningFeed:
+    """The form's prefill from a confirmed warning, for the library's managers (who enter
+    the records from it, whether or not they read the warnings queue)."""
+    await authorize(authorizer, principal, HQ, "library", "manage")
+    if not _feed:
+        raise NotFound(NO_WARNING)
+    return await _feed[0][0](warning_id, subject_id)
 
 
 class CreditNotice(msgspec.Struct, frozen=True):
@@ -100,7 +163,10 @@ async def add_record(
     subject_id: int,
     form: CreditForm,
     context: RequestContext | None = None,
+    *,
+    warning: int | None = None,
 ) -> int:
+    """Enter a record; ``warning`` is the confirmed risk warning it is entered from."""
     await authorize(authorizer, principal, HQ, "library", "manage")
     if form.ends_on is not None and form.ends_on < form.starts_on:
         raise DomainError(
@@ -109,9 +175,14 @@ async def add_record(
     async with write_transaction():
         if not await Subject.exists().where(Subject.id == subject_id):
             raise NotFound("主体不存在 / no such subject")
+        if warning is not None:  # confirmed, and naming the subject, or refused
+            await warning_feed(authorizer, principal, warning, subject_id)
         rows = await CreditRecord.insert(
             CreditRecord(
-                subject=subject_id, created_by=principal.account_id, **msgspec.structs.asdict(form)
+                subject=subject_id,
+                created_by=principal.account_id,
+                risk_warning=warning,
+                **msgspec.structs.asdict(form),
             )
         ).returning(CreditRecord.id)
         record_id = int(rows[0]["id"])
@@ -175,6 +246,37 @@ async def records_of(subject_id: int) -> list[CreditView]:
             r["ends_on"],
             r["lifted_at"],
             _in_force(r, today),
+            r["risk_warning"],
+        )
+        for r in rows
+    ]
+
+
+async def records_from_warning(warning_id: int) -> list[WarningRecord]:
+    rows = (
+        await CreditRecord.select(
+            CreditRecord.id,
+            CreditRecord.subject,
+            CreditRecord.subject.name.as_alias("subject_name"),
+            CreditRecord.kind,
+            CreditRecord.authority,
+            CreditRecord.starts_on,
+            CreditRecord.ends_on,
+            CreditRecord.lifted_at,
+        )
+        .where(CreditRecord.risk_warning == warning_id)
+        .order_by(CreditRecord.id)
+    )
+    return [
+        WarningRecord(
+            r["id"],
+            r["subject"],
+            r["subject_name"],
+            CreditKind(r["kind"]),
+            r["authority"],
+            r["starts_on"],
+            r["ends_on"],
+            r["lifted_at"] is not None,
         )
         for r in rows
     ]

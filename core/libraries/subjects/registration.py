@@ -45,6 +45,9 @@ class Profile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     contact_phone: Annotated[str, msgspec.Meta(pattern=r"^[0-9+\-() ]{5,40}$")]
     contact_email: Annotated[str, msgspec.Meta(pattern=EMAIL, max_length=254)]
     business_scope: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    # 控股股东 (optional): a person's or organisation's name, and an organisation's credit code
+    controlling_shareholder: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    controlling_shareholder_code: Annotated[str, msgspec.Meta(max_length=18)] = ""
 
 
 # The form labels (message keys) of a profile's fields, for refusals in plain words.
@@ -58,6 +61,8 @@ PROFILE_FIELDS = {
     "contact_phone": "library.phone",
     "contact_email": "library.email",
     "business_scope": "library.business_scope",
+    "controlling_shareholder": "library.controlling_shareholder",
+    "controlling_shareholder_code": "library.controlling_shareholder_code",
     "username": "library.username",
     "password": "library.password",
 }
@@ -77,11 +82,47 @@ class AlreadyRegistered(AlreadyExists):
 
 
 async def check_profile(profile: Profile) -> Profile:
-    """The profile with its credit code normalised, once every rule holds."""
+    """The profile with its credit codes normalised, once every rule holds."""
     code = validate_uscc(profile.credit_code)
     if not await region_exists(profile.region_code):
         raise DomainError("地区代码不存在 / unknown region code", detail={"field": "region_code"})
-    return msgspec.structs.replace(profile, credit_code=code)
+    holder, holder_code = _controlling_shareholder(profile, code)
+    return msgspec.structs.replace(
+        profile,
+        credit_code=code,
+        controlling_shareholder=holder,
+        controlling_shareholder_code=holder_code,
+    )
+
+
+def _controlling_shareholder(profile: Profile, code: str) -> tuple[str, str]:
+    """The shareholder's name, trimmed, and its credit code, checked: a code names an
+    organisation, so it comes with the name, and the subject does not control itself."""
+    holder = " ".join(profile.controlling_shareholder.split())
+    raw_code = profile.controlling_shareholder_code.strip()
+    if holder and len(holder) < 2:
+        raise DomainError(
+            "控股股东名称至少 2 个字 / the controlling shareholder's name is at least 2 characters",
+            detail={"field": "controlling_shareholder"},
+        )
+    if not raw_code:
+        return holder, ""
+    try:
+        holder_code = validate_uscc(raw_code, field="controlling_shareholder_code")
+    except DomainError as exc:  # say whose code it is: the form has two
+        raise DomainError(f"控股股东{exc.message}", detail=exc.detail) from None
+    if not holder:
+        raise DomainError(
+            "填写控股股东统一社会信用代码的，请同时填写其名称 / give the name of the "
+            "controlling shareholder whose credit code is given",
+            detail={"field": "controlling_shareholder"},
+        )
+    if holder_code == code:
+        raise DomainError(
+            "控股股东不能是本单位 / the subject cannot be its own controlling shareholder",
+            detail={"field": "controlling_shareholder_code"},
+        )
+    return holder, holder_code
 
 
 async def register(

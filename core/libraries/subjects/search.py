@@ -64,6 +64,8 @@ class SubjectView(msgspec.Struct, frozen=True):
     contact_phone: str
     contact_email: str
     business_scope: str
+    controlling_shareholder: str
+    controlling_shareholder_code: str
     state: SubjectState
     origin_tenant: int | None
     qualifications: list[QualificationView]

@@ -49,6 +49,10 @@ class Subject(Table, tablename="library_subject"):
     contact_phone = Varchar(length=40)
     contact_email = Varchar(length=254)
     business_scope = Text(default="")
+    # 控股股东, as the subject declares it (optional): a person's or an organisation's name, and
+    # an organisation's credit code. The collusion rules compare them (tenants.risk).
+    controlling_shareholder = Varchar(length=200, default="")
+    controlling_shareholder_code = Varchar(length=18, default="")
     # None for a subject imported from a legacy library before it has an account here.
     account = ForeignKey(references=Account, null=True, on_delete=OnDelete.restrict, unique=True)
     origin_tenant = Integer(null=True, default=None)  # the sub-site it registered through
@@ -92,6 +96,9 @@ class CreditRecord(Table, tablename="library_credit_record"):
     lift_reason = Text(default="")
     created_by = Integer()
     created_at = Timestamptz(default=TimestamptzNow())
+    # The confirmed risk warning (tenants.risk) the record was entered from, if any: a plain
+    # integer, since the library (core) does not reference the tenants' tables.
+    risk_warning = Integer(null=True, default=None, index=True)
 
 
 class TenantNote(Table, tablename="library_tenant_note"):
