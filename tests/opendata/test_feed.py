@@ -23,7 +23,13 @@ STAMP = 1_800_000_000_000_000
 async def _rows(tenant_id: int, n: int, stamp: int, start: int = 0) -> list[str]:
     ids = [f"tie-{tenant_id}-{i}" for i in range(start, start + n)]
     for release_id in ids:
-        payload = {"ocid": f"ocds-sunshn-{tenant_id}-X", "id": release_id}
+        # Shaped as a tender release, for the main portal's /opendata page other tests open.
+        payload = {
+            "ocid": f"ocds-sunshn-{tenant_id}-X",
+            "id": release_id,
+            "tag": ["tender"],
+            "tender": {"title": "游标测试"},
+        }
         await Release.insert(
             Release(
                 tenant=tenant_id,
