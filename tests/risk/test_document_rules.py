@@ -5,6 +5,7 @@ two document warnings with their legal basis, shown in words."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import AsyncIterator
 
@@ -60,6 +61,8 @@ async def test_one_pdf_edited_for_two_bidders_raises_the_two_document_warnings(
         seen = await BidEvidence.select().where(BidEvidence.project == project_id)
         for row in [*rows, *seen]:
             assert all(AUTHOR not in str(v) and "uuid:5e1f" not in str(v) for v in row.values())
+        for row in rows:  # the sealed value is ciphertext, not an encoding of the features
+            assert AUTHOR.encode() not in base64.b64decode(row["sealed_features"])
         lot = await Lot.select().where((Lot.project == project_id) & (Lot.number == 1)).first()
         before = await service._section_bids(site.tenant.id, lot["id"])
         assert [b.document for b in before] == [NO_FEATURES] * 3
