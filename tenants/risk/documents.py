@@ -40,8 +40,9 @@ log = logging.getLogger(__name__)
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 MAX_TEXT = 200_000  # characters of text read from a document: its first hundred pages or so
-MAX_PAGES = 500  # PDF pages looked at for that text: a scanned bid has none to find
+MAX_PAGES = 500  # pages looked at for that text: a scanned bid has none to find
 MAX_XML = 8 * 1024 * 1024  # bytes read of one member of an OFD package (a zip bomb stops here)
+MAX_UNPACKED = 32 * 1024 * 1024  # and of all its pages together
 SHINGLE = 5  # characters: about two Chinese words, so that a shared phrase is not a match
 SKETCH = 256  # hashes kept per document; the estimate's standard error is at most 1/(2·√256) ≈ 3%
 MIN_TEXT = 500  # normalised characters below which a document's text is not compared
@@ -133,9 +134,9 @@ def _pdf(data: bytes) -> DocumentFeatures:
     return _features(ids, authors, "".join(text)[:MAX_TEXT])
 
 
-def _xml(package: zipfile.ZipFile, name: str) -> ElementTree.Element:
+def _xml(package: zipfile.ZipFile, name: str, limit: int = MAX_XML) -> ElementTree.Element:
     with package.open(name) as member:
-        body = member.read(MAX_XML)
+        body = member.read(limit)
     if b"<!DOCTYPE" in body:  # OFD declares none; one here could only define entities
         raise ValueError(f"{name} declares a DTD")
     return ElementTree.fromstring(body)  # noqa: S314 (no DTD, so no entity is expanded)
@@ -146,15 +147,20 @@ def _ofd(data: bytes) -> DocumentFeatures:
         root = _xml(package, "OFD.xml")
         ids = [e.text or "" for e in root.iter(f"{_OFD}DocID")]
         authors = [e.text or "" for e in root.iter(f"{_OFD}Author")]
+        pages = [n for n in package.namelist() if re.search(r"(^|/)Pages/[^/]+/Content\.xml$", n)]
         text: list[str] = []
-        read = 0
-        for name in package.namelist():
-            if read >= MAX_TEXT:
+        read, unpacked = 0, MAX_UNPACKED
+        for name in pages[:MAX_PAGES]:
+            if read >= MAX_TEXT or unpacked <= 0:
                 break
-            if name.endswith("/Content.xml") and "/Pages/" in f"/{name}":
-                for code in _xml(package, name).iter(f"{_OFD}TextCode"):
-                    text.append(code.text or "")
-                    read += len(text[-1])
+            unpacked -= (size := min(MAX_XML, unpacked, package.getinfo(name).file_size))
+            try:
+                page = _xml(package, name, size)
+            except (ElementTree.ParseError, ValueError, zipfile.BadZipFile):
+                break  # the text so far, and the metadata, still count
+            for code in page.iter(f"{_OFD}TextCode"):
+                text.append(code.text or "")
+                read += len(text[-1])
     return _features(ids, authors, "".join(text)[:MAX_TEXT])
 
 

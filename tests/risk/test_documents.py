@@ -57,6 +57,18 @@ def test_a_malformed_or_unread_file_gives_nothing() -> None:
     assert [features_of(data) for data in broken] == [NO_FEATURES] * len(broken)
 
 
+def test_an_ofd_page_that_does_not_parse_ends_its_text_and_keeps_its_metadata() -> None:
+    whole = ofd_file(CHINESE, author="李四", doc_id="6f1a2b3c")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(whole)) as package, zipfile.ZipFile(out, "w") as broken:
+        for name in package.namelist():
+            body = package.read(name)
+            broken.writestr(name, body[:50] if name.endswith("Page_1/Content.xml") else body)
+    first_page = CHINESE[: len(CHINESE) // 2]
+    assert features_of(out.getvalue()) == features_of(ofd_file(first_page, "李四", "6f1a2b3c"))
+    assert features_of(out.getvalue()).sketch == sketch_of(first_page) != ()
+
+
 def test_short_texts_are_not_compared_and_spacing_or_punctuation_hides_nothing() -> None:
     assert sketch_of("投标函：本公司承诺。" * 10) == ()  # under the minimum
     spaced = " ".join(CHINESE).replace("。", "，")
