@@ -126,11 +126,14 @@ def _pdf(data: bytes) -> DocumentFeatures:
         authors.append(str(info.author))
     text: list[str] = []
     read = 0
-    for page in itertools.islice(reader.pages, MAX_PAGES):
-        if read >= MAX_TEXT:
-            break
-        text.append(page.extract_text())
-        read += len(text[-1])
+    try:
+        for page in itertools.islice(reader.pages, MAX_PAGES):
+            if read >= MAX_TEXT:
+                break
+            text.append(page.extract_text())
+            read += len(text[-1])
+    except Exception as exc:  # a page that does not parse ends the text; the metadata counts
+        log.debug("a bid PDF's text stops at page %d: %r", len(text) + 1, exc)
     return _features(ids, authors, "".join(text)[:MAX_TEXT])
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-from pypdf import PdfReader
+import pytest
+from pypdf import PageObject, PdfReader
 
 from tenants.risk.documents import NO_FEATURES, features_of, similarity, sketch_of
 from tenants.risk.rules import SIMILAR
@@ -67,6 +68,23 @@ def test_an_ofd_page_that_does_not_parse_ends_its_text_and_keeps_its_metadata() 
     first_page = CHINESE[: len(CHINESE) // 2]
     assert features_of(out.getvalue()) == features_of(ofd_file(first_page, "李四", "6f1a2b3c"))
     assert features_of(out.getvalue()).sketch == sketch_of(first_page) != ()
+
+
+def test_a_pdf_page_whose_text_fails_ends_the_text_and_keeps_the_metadata(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = edited(pdf_file(prose(1), author="张三", document_id="uuid:1"), "second page")
+    read = PageObject.extract_text
+
+    def failing(page: PageObject, *args: object, **kwargs: object) -> str:
+        if "second" in (text := read(page)):
+            raise ValueError("a broken content stream")
+        return text
+
+    monkeypatch.setattr(PageObject, "extract_text", failing)
+    features = features_of(data)
+    assert "uuid:1" in features.document_ids and features.authors == ("张三",)
+    assert features.sketch == sketch_of(prose(1))
 
 
 def test_short_texts_are_not_compared_and_spacing_or_punctuation_hides_nothing() -> None:
