@@ -117,7 +117,9 @@ async def export(
             archive.add(f"{folder}/附件/{_name(f['filename'])}", data, "公告附件")
 
     bids = (
-        await Bid.select(*Bid.all_columns(exclude=[Bid.sealed_key, Bid.sealed_price]))
+        await Bid.select(
+            *Bid.all_columns(exclude=[Bid.sealed_key, Bid.sealed_price, Bid.sealed_features])
+        )
         .where((Bid.project == project_id) & (Bid.tenant == tenant.id))
         .order_by(Bid.id)
     )

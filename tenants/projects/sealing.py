@@ -74,6 +74,17 @@ def seal_bid(bid_ref: str, data: bytes, price_fen: int) -> Sealed:
     )
 
 
+def seal_features(bid_ref: str, features: bytes) -> str:
+    """What the collusion rules read of the bid's file (tenants.risk.documents), sealed like
+    its price: its authors and text are the bid's content, unreadable before the opening."""
+    return base64.b64encode(_seal(_platform_key(), features, f"features:{bid_ref}")).decode()
+
+
+def open_features(bid_ref: str, sealed: str) -> bytes:
+    """The sealed features of a bid that the opening decrypted."""
+    return _open(_platform_key(), base64.b64decode(sealed), f"features:{bid_ref}")
+
+
 def open_bid(
     bid_ref: str, ciphertext: bytes, sealed_key: str, sealed_price: str
 ) -> tuple[bytes, int]:

@@ -139,6 +139,9 @@ class Bid(Table, tablename="bid"):
     object_key = Text()  # the ciphertext
     sealed_key = Text()  # the bid's own key, sealed
     sealed_price = Text()  # the price in fen, sealed
+    # the file's features for the collusion rules (tenants.risk.documents), sealed; "" for a
+    # bid submitted before they were taken
+    sealed_features = Text(default="")
     credit_checked_at = Timestamptz()  # when the blacklist check passed
     submitted_at = Timestamptz(default=TimestamptzNow())
     withdrawn_at = Timestamptz(null=True, default=None)

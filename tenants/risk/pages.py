@@ -74,6 +74,9 @@ def evidence_words(rule: str, found: Evidence, locale: str) -> str:
         key = "risk.evidence.device" if device else "risk.evidence.machine_code"
     elif rule == "same_contact":
         key = "risk.evidence.email" if "@" in found.value else "risk.evidence.phone"
+    elif rule == "same_document_origin":  # "id:…" or "author:…" (tenants.risk.rules)
+        kind, _, value = found.value.partition(":")
+        return translate(f"risk.evidence.document_{kind}", locale, value=value)
     else:
         key = f"risk.evidence.{rule}"
     return translate(key, locale, value=found.value)

@@ -25,6 +25,7 @@ decision from it (:mod:`tenants.risk.credit_feed`): the record keeps the warning
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 import msgspec
@@ -35,6 +36,7 @@ from core.audit.chain import Actor, RequestContext, record
 from core.authz.authorizer import Authorizer
 from core.authz.model import HQ, tenant_domain
 from core.authz.policies import Forbidden
+from core.crypto import DecryptionError
 from core.data.columns import json_column
 from core.data.engine import get_engine, write_transaction
 from core.data.errors import is_unique_violation
@@ -43,7 +45,9 @@ from core.identity.principal import Principal
 from core.identity.tables import Account
 from core.libraries.subjects.tables import Subject
 from core.tenancy.tables import Tenant
+from tenants.projects.sealing import binding, open_features
 from tenants.projects.tables import Bid, BidState, Lot, Opening, OpeningEntry, Project
+from tenants.risk.documents import NO_FEATURES, DocumentFeatures
 from tenants.risk.rules import RULES, BidderRef, Evidence, SectionBid, Severity
 from tenants.risk.tables import BidEvidence, RiskWarning, WarningState
 from tenants.supervision import tenant_reach
@@ -52,6 +56,7 @@ NO_WARNING = "风险预警不存在 / no such warning"
 NO_REASON = "请写明处理理由 / state the reason for the decision"
 REASON_MAX = 2000
 READ = ("risk", "read")
+log = logging.getLogger(__name__)
 NOT_READER = "无权查看风险预警 / you may not read the warnings"
 
 
@@ -108,11 +113,27 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _document(tenant_id: int, bid: dict[str, Any]) -> DocumentFeatures:
+    """The bid's sealed file features, unsealed; none for a bid submitted before they were
+    taken, or whose sealed value does not open."""
+    if not bid["sealed_features"]:
+        return NO_FEATURES
+    bound = binding(tenant_id, bid["lot"], bid["subject"], bid["ref"])
+    try:
+        return msgspec.msgpack.decode(
+            open_features(bound, bid["sealed_features"]), type=DocumentFeatures
+        )
+    except (DecryptionError, msgspec.DecodeError):
+        log.warning("bid %s: its sealed features do not open", bid["id"])
+        return NO_FEATURES
+
+
 async def _section_bids(tenant_id: int, lot_id: int) -> list[SectionBid]:
-    """The section's current bids with their submission evidence and opened prices."""
-    bids = await Bid.select(Bid.id, Bid.subject, Bid.digest).where(
-        (Bid.lot == lot_id) & (Bid.tenant == tenant_id) & (Bid.state == BidState.current.value)
-    )
+    """The section's current bids with their submission evidence, and for those the opening
+    decrypted, their prices and file features."""
+    bids = await Bid.select(
+        Bid.id, Bid.lot, Bid.subject, Bid.ref, Bid.digest, Bid.sealed_features
+    ).where((Bid.lot == lot_id) & (Bid.tenant == tenant_id) & (Bid.state == BidState.current.value))
     if not bids:
         return []
     ids = [b["id"] for b in bids]
@@ -160,6 +181,9 @@ async def _section_bids(tenant_id: int, lot_id: int) -> list[SectionBid]:
                 credit_code=subject["credit_code"],
                 controlling_shareholder=subject["controlling_shareholder"],
                 controlling_shareholder_code=subject["controlling_shareholder_code"],
+                # unsealed only once the opening has decrypted the bid: a failed section's
+                # bids are never read
+                document=_document(tenant_id, bid) if bid["id"] in prices else NO_FEATURES,
             )
         )
     return found

@@ -67,6 +67,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "投标文件完全相同（文件摘要一致）",
         "identical bid files (the same digest)",
     ),
+    "risk.evidence.document_id": (
+        "投标文件的创建标识相同（出自同一份电子文件）：{value}",
+        "the same document identifier (made from one electronic file): {value}",
+    ),
+    "risk.evidence.document_author": (
+        "投标文件属性中的作者相同：{value}",
+        "the same author in the files' properties: {value}",
+    ),
+    "risk.evidence.similar_text": (
+        "投标文件文字内容高度雷同，相似度约 {value}",
+        "the files' text nearly the same: about {value} alike",
+    ),
     "risk.evidence.regular_prices": ("{value}", "{value}"),
     "risk.evidence.common_legal_representative": (
         "法定代表人同为 {value}",
