@@ -27,7 +27,7 @@ from core.openapi import PathId
 from core.tenancy.site import Site
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from tenants.risk import service
-from tenants.risk.rules import RULES, Evidence, Severity
+from tenants.risk.rules import Evidence, Severity
 from tenants.risk.tables import WarningState
 from themes.i18n import locale_of, translate
 
@@ -54,7 +54,7 @@ def filters_of(
     """The queue's filters as the form or the query sends them; "" is every one."""
     if (
         (state and state not in WarningState.__members__)
-        or (rule and rule not in RULES)
+        or (rule and rule not in service.CATALOGUE)
         or (severity and severity not in Severity.__members__)
     ):
         raise DomainError(UNKNOWN_FILTER)
@@ -118,7 +118,7 @@ class RiskPages(Controller):
                 "warnings": found,
                 "form": {"state": wanted_state, "rule": rule, "severity": severity},
                 "states": list(WarningState),
-                "rules": list(RULES.values()),
+                "rules": list(service.CATALOGUE.values()),
                 "severities": list(Severity),
                 "error": error,
             },
@@ -189,6 +189,10 @@ async def _detail_page(
             "site": site,
             "w": seen,
             "evidence": [(evidence_words(seen.rule, e, locale), e.bidders) for e in seen.evidence],
+            # a tenant rule's projects, in the regulator's list of the tenant's projects
+            "may_open_projects": await authorizer.allowed(
+                principal.casbin_subject, tenant_domain(seen.tenant_id), "archive", "read"
+            ),
             "may_decide": await _may_decide(authorizer, principal, seen.tenant_id),
             # the bidders' library entries, where the library's managers enter credit records
             "may_open_library": await authorizer.allowed(
