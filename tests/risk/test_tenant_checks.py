@@ -18,7 +18,7 @@ from core.data.columns import json_column
 from core.data.engine import write_transaction
 from core.jobs import service as jobs
 from tenants.projects import evaluation
-from tenants.projects.tables import Bid, EvaluationResult, Project
+from tenants.projects.tables import Bid, EvaluationResult, Objection, Project
 from tenants.risk import service, tenant_checks
 from tenants.risk.tables import RiskWarning
 from tenants.risk.tenant_rules import Fact, quarter
@@ -194,3 +194,45 @@ async def test_an_award_on_one_valid_bid_is_warned_at_the_award(app: Litestar, s
         await manager.aclose()
         for _, _, client in bidders:
             await client.aclose()
+
+
+@pytest.mark.asyncio
+async def test_many_objections_count_the_window_against_its_projects(
+    app: Litestar, site: Site
+) -> None:
+    buyer = await purchaser_of(app, site.client, site.tenant.slug)
+    try:
+        ids = [await submitted_project(buyer) for _ in range(2)]
+    finally:
+        await buyer.client.aclose()
+    now = dt.datetime.now(dt.UTC)
+    await Project.update(
+        {Project.state: "registered", Project.due_at: None, Project.bid_deadline: now}
+    ).where(Project.id.is_in(ids))
+
+    async def objection(project_id: int, days_ago: int, state: str = "pending") -> None:
+        await Objection.insert(
+            Objection(
+                tenant=site.tenant.id,
+                project=project_id,
+                subject=1,
+                raised_by=site.admin.account_id,
+                target="documents",
+                text="对招标文件的资格条件提出异议",
+                state=state,
+                raised_at=now - dt.timedelta(days=days_ago),
+                due_at=now + dt.timedelta(days=3),  # not yet due: no clock is missed
+            )
+        )
+
+    for n in range(4):
+        await objection(ids[n % 2], n, "complained" if n < 2 else "pending")
+    await objection(ids[0], 91)  # before the window
+    assert await check(site) == []
+    await objection(ids[1], 89)
+    (raised,) = await check(site)
+    (row,) = await tenant_warnings(site)
+    assert row["id"] == raised and row["rule"] == "many_objections" and row["project"] is None
+    summary, *per_project = facts(row)
+    assert summary.value.startswith("近 90 日异议（质疑）5 件，其中转为投诉 2 件；同期项目 2 个")
+    assert [f.projects[0].id for f in per_project] == ids
