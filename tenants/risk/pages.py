@@ -217,7 +217,7 @@ async def _open_warnings(ctx: WorkbenchContext) -> list[WorkItem]:
     found = await service.warnings(ctx.authorizer, ctx.principal, state=WarningState.open)
     return [
         WorkItem(
-            text=f"{w.rule_name}：{w.project_title}",
+            text=f"{w.rule_name}：{w.project_title or w.tenant_name}",
             href=f"{HOME}{w.id}",
             note=f"{w.tenant_name} · "
             + translate(
