@@ -104,7 +104,10 @@ from tenants.projects.evaluation_pages import EvaluationPages
 from tenants.projects.objection_pages import AnswerPages, BidderObjectionPages
 from tenants.projects.pages import OverduePages, ProjectPages, PurchaserPages
 from tenants.projects.routes import ProjectApi, PurchaserApi
-from tenants.risk import credit_feed  # noqa: F401  - registers the warnings' credit feed
+from tenants.risk import (
+    credit_feed,  # noqa: F401  - registers the warnings' credit feed
+    tenant_checks,  # noqa: F401  - registers the periodic tenant check
+)
 from tenants.risk.pages import RiskPages
 from tenants.risk.routes import RiskApi
 from tenants.routes import ApplicantApi, NoticeApi, OperatorApi, ReviewApi, SupervisionApi

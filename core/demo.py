@@ -34,6 +34,7 @@ from tenants import branding
 from tenants.announcements import service as announcements
 from tenants.announcements.service import AnnouncementDraft
 from tenants.announcements.tables import AnnouncementType, Category, ProcurementMethod
+from tenants.risk.tenant_checks import check_every_tenant
 from themes.tokens import Branding, Contact
 
 DEMO_TENANTS = (
@@ -90,6 +91,7 @@ async def seed_demo(authorizer: Authorizer, storage: ObjectStorage) -> list[str]
     hq_lines += librarian + await seed_hq_people(authorizer, hq_admin, password, storage)
     suppliers += await seed_pending_registration(password)
     await rebuild_statistics()  # some demo rows are written straight to the tables, dated back
+    await check_every_tenant()  # the tenant rules, as the periodic job would (风险预警)
     groups = [
         (f"{MAIN_PORTAL_NAME}（服务平台）: {main_portal_url(settings)}", hq_lines),
         *tenant_groups,

@@ -1,6 +1,7 @@
 """Demo purchasers and project registrations: on each sub-platform a purchaser unit with its
 staff account, and one registration waiting for the sub-platform's staff (项目登记), made
-through the services so the rules, the clock and the audit chain apply."""
+through the services so the rules, the clock and the audit chain apply. On 济南 three more
+were left undecided past their due time, which the tenant rules warn of (风险预警)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ UNITS = {
     "jinan": ("济南市第一中学", "123701004955700102"),
     "qingdao": ("青岛市市立医院", "123702004274000387"),
 }
+
+# 济南's registrations left undecided past their due time: (what is bought, budget in fen).
+OVERDUE = (("图书馆书架", 42_000_000), ("食堂厨具", 58_000_000), ("校服", 31_500_000))
 
 
 async def seed_purchaser(
@@ -68,6 +72,8 @@ async def seed_purchaser(
         lots=["空调主机", "安装调试"],
     )
     await _submitted(authorizer, buyer, tenant, storage, waiting)
+    if tenant.slug == "jinan":
+        await _overdue(authorizer, buyer, tenant, storage, name)
     # A second one registered, its tender notice out: suppliers may bid on it.
     tendering = registration.ProjectDraft(
         title=f"{name}智慧教室设备采购",
@@ -103,6 +109,37 @@ async def seed_purchaser(
     notice_id = await announcements.create(authorizer, tenant_admin, tenant, notice, SEEDING)
     await announcements.publish(authorizer, tenant_admin, tenant, notice_id, SEEDING)
     return [f"采购人经办人（{name}）: {username} / {password}"]
+
+
+async def _overdue(
+    authorizer: Authorizer,
+    buyer: Principal,
+    tenant: TenantRef,
+    storage: ObjectStorage,
+    name: str,
+) -> None:
+    """Three registrations complete a week ago and still undecided: dated back, since the
+    services date everything now."""
+    ids = [
+        await _submitted(
+            authorizer,
+            buyer,
+            tenant,
+            storage,
+            registration.ProjectDraft(
+                title=f"{name}{what}采购",
+                track=Track.tender,
+                method=Method.open_tender,
+                category=Category.goods,
+                budget_fen=budget,
+            ),
+        )
+        for what, budget in OVERDUE
+    ]
+    week_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=7)
+    await Project.update(
+        {Project.complete_at: week_ago, Project.due_at: week_ago + dt.timedelta(days=2)}
+    ).where(Project.id.is_in(ids) & (Project.tenant == tenant.id))
 
 
 async def _submitted(

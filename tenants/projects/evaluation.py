@@ -48,6 +48,7 @@ from tenants.projects.tables import (
     OpeningState,
     Purchaser,
 )
+from tenants.risk import tenant_checks
 from themes.i18n import beijing_today
 
 PUBLICITY = dt.timedelta(days=3)  # 条例 54: at least three days
@@ -266,6 +267,8 @@ async def award(
                 tenant_id=tenant.id,
                 context=context,
             )
+            # the tenant rules on awards (too few bids, repeated winners), with the award
+            await tenant_checks.check_tenant(tenant.id, context=context)
             return candidate.bidder
     raise DomainError("所有中标候选人均不符合条件 / no candidate may be awarded")
 

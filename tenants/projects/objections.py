@@ -35,6 +35,7 @@ from tenants.projects.tables import (
     Opening,
     Track,
 )
+from tenants.risk import tenant_checks
 
 TENDER_ANSWER = dt.timedelta(days=3)  # 条例 22, 54
 GOVERNMENT_ANSWER_DAYS = 7  # working days, 政府采购法 53
@@ -142,6 +143,7 @@ async def raise_objection(
             tenant_id=tenant.id,
             context=context,
         )
+        await tenant_checks.check_tenant(tenant.id, context=context)  # many objections
     return rows[0]["id"]
 
 

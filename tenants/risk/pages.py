@@ -28,7 +28,7 @@ from core.openapi import PathId
 from core.tenancy.site import Site
 from core.workbench import Section, WorkbenchContext, WorkItem, register_section
 from tenants.risk import service
-from tenants.risk.rules import RULES, BidderRef, Evidence, Severity
+from tenants.risk.rules import BidderRef, Evidence, Severity
 from tenants.risk.tables import WarningState
 from themes.i18n import locale_of, translate
 
@@ -55,7 +55,7 @@ def filters_of(
     """The queue's filters as the form or the query sends them; "" is every one."""
     if (
         (state and state not in WarningState.__members__)
-        or (rule and rule not in RULES)
+        or (rule and rule not in service.CATALOGUE)
         or (severity and severity not in Severity.__members__)
     ):
         raise DomainError(UNKNOWN_FILTER)
@@ -122,7 +122,7 @@ class RiskPages(Controller):
                 "warnings": found,
                 "form": {"state": wanted_state, "rule": rule, "severity": severity},
                 "states": list(WarningState),
-                "rules": list(RULES.values()),
+                "rules": list(service.CATALOGUE.values()),
                 "severities": list(Severity),
                 "error": error,
             },
@@ -197,6 +197,10 @@ async def _detail_page(
             "site": site,
             "w": seen,
             "evidence": [(evidence_words(seen.rule, e, locale), e.bidders) for e in seen.evidence],
+            # a tenant rule's projects, in the regulator's list of the tenant's projects
+            "may_open_projects": await authorizer.allowed(
+                principal.casbin_subject, tenant_domain(seen.tenant_id), "archive", "read"
+            ),
             "may_decide": await _may_decide(authorizer, principal, seen.tenant_id),
             # the bidders' library entries, where the library's managers enter credit records
             "may_open_library": await allowed(principal.casbin_subject, HQ, "library", "read"),
@@ -224,7 +228,7 @@ async def _open_warnings(ctx: WorkbenchContext) -> list[WorkItem]:
     found = await service.warnings(ctx.authorizer, ctx.principal, state=WarningState.open)
     return [
         WorkItem(
-            text=f"{w.rule_name}：{w.project_title}",
+            text=f"{w.rule_name}：{w.project_title or w.tenant_name}",
             href=f"{HOME}{w.id}",
             note=f"{w.tenant_name} · "
             + translate(

@@ -1,5 +1,7 @@
 """Run the rules on a project's opened sections, keep one warning per (rule, project, section),
-and let a head-office person confirm or dismiss each (风险预警处置).
+and let a head-office person confirm or dismiss each (风险预警处置). The tenant rules'
+warnings (tenants.risk.tenant_checks: a sub-platform's own conduct) share the queue, the
+decision and the rates.
 
 Why the decision is not an approval request (core.approvals): a request there is a person's
 ask that another person decides, with a submitter who is told the outcome and who may not
@@ -48,8 +50,10 @@ from core.tenancy.tables import Tenant
 from tenants.projects.sealing import binding, open_features
 from tenants.projects.tables import Bid, BidState, Lot, Opening, OpeningEntry, Project
 from tenants.risk.documents import NO_FEATURES, DocumentFeatures
-from tenants.risk.rules import RULES, BidderRef, Evidence, SectionBid, Severity
+from tenants.risk.rules import RULES, BidderRef, Evidence, Rule, SectionBid, Severity
 from tenants.risk.tables import BidEvidence, RiskWarning, WarningState
+from tenants.risk.tenant_checks import check_tenant
+from tenants.risk.tenant_rules import TENANT_RULES, Fact, TenantRule
 from tenants.supervision import tenant_reach
 
 NO_WARNING = "风险预警不存在 / no such warning"
@@ -58,21 +62,24 @@ REASON_MAX = 2000
 READ = ("risk", "read")
 log = logging.getLogger(__name__)
 NOT_READER = "无权查看风险预警 / you may not read the warnings"
+# Every rule a warning may come from: a section's collusion rules and a tenant's conduct's.
+CATALOGUE: dict[str, Rule | TenantRule] = {**RULES, **TENANT_RULES}
 
 
 class WarningView(msgspec.Struct):
     id: int
     tenant_id: int
     tenant_name: str
-    project_id: int
+    project_id: int | None  # None: about the tenant's conduct over a period
     project_code: str
     project_title: str
-    lot_number: int
+    lot_number: int  # 0: about no one section (a tenant rule's warning)
     rule: str
     rule_name: str
     legal_basis: str
     severity: str
-    evidence: list[Evidence]
+    evidence: list[Evidence]  # a collusion rule's: the shared values and their bidders
+    facts: list[Fact]  # a tenant rule's: the facts in words and their projects
     state: WarningState
     raised_at: dt.datetime
     checked_at: dt.datetime
@@ -291,9 +298,33 @@ async def recheck_of(
     warning_id: int,
     context: RequestContext | None = None,
 ) -> list[int]:
-    """重新检查 the project a warning was raised on (its page's button)."""
+    """重新检查 the project a warning was raised on (its page's button); a tenant rule's
+    warning: the tenant's conduct."""
     seen = await warning(authorizer, principal, warning_id)  # out of reach: not found
+    if seen.rule in TENANT_RULES:
+        return await recheck_tenant(authorizer, principal, seen.tenant_id, context)
+    assert seen.project_id is not None  # a collusion warning is about a section
     return await recheck(authorizer, principal, seen.tenant_id, seen.project_id, context)
+
+
+async def recheck_tenant(
+    authorizer: Authorizer,
+    principal: Principal,
+    tenant_id: int,
+    context: RequestContext | None = None,
+) -> list[int]:
+    """重新检查 a sub-platform's conduct by the tenant rules (head office)."""
+    await _may(authorizer, principal, tenant_id, "decide")
+    async with write_transaction():
+        raised = await check_tenant(tenant_id, principal.actor, context)
+        await record(
+            actor=principal.actor,
+            action="risk.recheck",
+            object=f"tenant:{tenant_id}",
+            tenant_id=tenant_id,
+            context=context,
+        )
+    return raised
 
 
 async def _may(authorizer: Authorizer, principal: Principal, tenant_id: int, action: str) -> None:
@@ -437,7 +468,7 @@ async def rates(authorizer: Authorizer, principal: Principal) -> list[RuleRate]:
         query = query.where(RiskWarning.tenant.is_in(list(tenants) or [0]))
     counts: dict[tuple[str, str], int] = {(r["rule"], r["state"]): r["count"] for r in await query}
     found = []
-    for rule in RULES.values():
+    for rule in CATALOGUE.values():
         by = {s: counts.get((rule.id, s.value), 0) for s in WarningState}
         decided = by[WarningState.confirmed] + by[WarningState.dismissed]
         found.append(
@@ -469,7 +500,7 @@ async def _views(rows: list[dict[str, Any]]) -> list[WarningView]:
     projects = {
         p["id"]: p
         for p in await Project.select(Project.id, Project.code, Project.title).where(
-            Project.id.is_in([r["project"] for r in rows])
+            Project.id.is_in([r["project"] for r in rows if r["project"]] or [0])
         )
     }
     deciders = [r["decided_by"] for r in rows if r["decided_by"] is not None]
@@ -481,8 +512,9 @@ async def _views(rows: list[dict[str, Any]]) -> list[WarningView]:
     }
     views = []
     for r in rows:
-        rule = RULES[r["rule"]]
+        rule = CATALOGUE[r["rule"]]
         project = projects.get(r["project"], {"code": "", "title": ""})
+        about_tenant = rule.id in TENANT_RULES
         views.append(
             WarningView(
                 id=r["id"],
@@ -496,7 +528,8 @@ async def _views(rows: list[dict[str, Any]]) -> list[WarningView]:
                 rule_name=rule.name,
                 legal_basis=rule.legal_basis,
                 severity=r["severity"],
-                evidence=json_column(r["evidence"], list[Evidence]),
+                evidence=[] if about_tenant else json_column(r["evidence"], list[Evidence]),
+                facts=json_column(r["evidence"], list[Fact]) if about_tenant else [],
                 state=WarningState(r["state"]),
                 raised_at=r["raised_at"],
                 checked_at=r["checked_at"],

@@ -35,13 +35,16 @@ class WarningState(StrEnum):
 
 
 class RiskWarning(Table, tablename="risk_warning"):
-    """One rule's finding on one project's section; re-running the checks updates it."""
+    """One rule's finding on one project's section, or a tenant rule's on a sub-platform's
+    own conduct (tenants.risk.tenant_rules); re-running the checks updates it."""
 
     tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    # None for a tenant rule's finding over a period (the column was always nullable)
     project = ForeignKey(references=Project, on_delete=OnDelete.restrict, index=True)
-    lot_number = Integer()
+    lot_number = Integer()  # 0: about no one section (a tenant rule's)
     rule = Varchar(length=40, index=True)
-    key = Varchar(length=80, unique=True)  # "<rule>:<project>:<lot>" (no composite UNIQUE)
+    # "<rule>:<project>:<lot>", or "<rule>:tenant:<tenant>:<scope>" (no composite UNIQUE)
+    key = Varchar(length=80, unique=True)
     severity = Varchar(length=10)
     evidence = JSON(default=[])  # [{"value": …, "bids": [{bid, subject, bidder}]}]
     state = Varchar(length=20, choices=WarningState, default=WarningState.open.value, index=True)
