@@ -72,12 +72,19 @@ async def test_a_termination_ends_the_project(app: Litestar) -> None:
             assert refused.status_code == 400, (changes, refused.text)
             assert refused.json()["detail"]["field"] == field
 
+        shown = await site.client.get(f"/console/projects/{project_id}")
+        assert f"/console/announcements/new?terminate={project_id}" in shown.text
+        form = await site.client.get(f"/console/announcements/new?terminate={project_id}")
+        assert form.status_code == 200
+        assert 'value="termination" selected' in form.text, form.text
         made = await site.client.post(API, json=termination(project_id))
         assert made.status_code == 201, made.text
         done = await site.client.post(f"{API}/{made.json()['id']}/publish")
         assert done.status_code == 200, done.text
         (project,) = await Project.select().where(Project.id == project_id)
         assert project["terminated_at"] is not None
+        shown = await site.client.get(f"/console/projects/{project_id}")
+        assert "终止时间" in shown.text and "new?terminate=" not in shown.text
         assert await AuditEntry.exists().where(
             (AuditEntry.action == "project.terminate")
             & (AuditEntry.object == f"project:{project_id}")
