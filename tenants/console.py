@@ -251,17 +251,19 @@ class ConsolePages(Controller):
         tenant: NamedDependency[TenantRef],
         corrects: FromQuery[int | None] = None,
         project: FromQuery[int | None] = None,
+        terminate: FromQuery[int | None] = None,
     ) -> Template:
         """A blank form; with ``?corrects=<id>`` a correction of that published announcement,
-        with ``?project=<id>`` the opening notice of that registered project."""
+        with ``?project=<id>`` the opening notice of that registered project, with
+        ``?terminate=<id>`` its termination notice (the body, its reason, left to write)."""
         form = AnnouncementForm(region_code=tenant.region_code or "")
-        if project is not None:
+        if (project := terminate or project) is not None:
             row = await project_in(tenant, project)
-            opening = OPENING[Track(row["track"])]
+            kind = AnnouncementType.termination if terminate else OPENING[Track(row["track"])]
             form = msgspec.structs.replace(
                 form,
-                type=opening.value,
-                title=row["title"] + translate(f"label.announcement_type.{opening}", "zh-CN"),
+                type=kind.value,
+                title=row["title"] + translate(f"label.announcement_type.{kind}", "zh-CN"),
                 project_code=row["code"],
                 category=row["category"],
                 method=row["method"],

@@ -61,6 +61,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "accept": ("受理", "Taken"),
     "push": ("上报", "Pushed"),
     "deadline_move": ("变更截止时间", "Deadline moved"),
+    "terminate": ("终止", "Terminated"),
     "draw": ("抽取", "Drawn"),
     "decide": ("决定", "Decided"),
     "raise": ("提出", "Raised"),

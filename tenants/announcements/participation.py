@@ -30,6 +30,7 @@ from core.tenancy.registry import TenantRef
 from core.tenancy.site import Site
 from tenants.announcements.queries import Detail, detail
 from tenants.announcements.tables import OPENS_PROCEDURE, TYPE_LABELS, Participation
+from tenants.projects.registration import project_in, refuse_terminated
 from themes.i18n import DEFAULT_LOCALE, translate
 
 PARTICIPANT_KINDS = (AccountKind.supplier, AccountKind.agency)
@@ -84,6 +85,8 @@ async def take_part(
             "procedure: take part on the tender or procurement notice",
             detail={"field": "type"},
         )
+    if announcement.summary.project is not None:
+        refuse_terminated(await project_in(tenant, announcement.summary.project))
     deadline = announcement.summary.deadline_at
     if deadline is not None and deadline <= dt.datetime.now(dt.UTC):
         raise DomainError("报名已截止 / the deadline has passed", detail={"field": "deadline"})

@@ -24,7 +24,7 @@ from core.data.engine import get_engine, write_transaction
 from core.errors import DomainError, NotFound
 from core.identity.principal import Principal
 from core.openapi import RowId
-from core.richtext import sanitise
+from core.richtext import plain_text, sanitise
 from core.storage import ObjectKey, ObjectStorage, discard
 from core.tenancy.regions import region_exists
 from core.tenancy.registry import TenantRef
@@ -118,6 +118,8 @@ async def _checked(tenant: TenantRef, draft: AnnouncementDraft) -> dict[object, 
     body = sanitise(draft.body_html)
     if not body:
         raise DomainError("正文不能为空 / the body is empty", detail={"field": "body_html"})
+    if draft.type is AnnouncementType.termination:
+        _check_termination(draft, project_id, body)
     code, category, method = draft.project_code, draft.category.value, draft.method.value
     if project_id is not None:  # the project's own code, category and method
         project = await stages.project_of_announcement(
@@ -139,6 +141,26 @@ async def _checked(tenant: TenantRef, draft: AnnouncementDraft) -> dict[object, 
         Announcement.corrects: draft.corrects,
         Announcement.project: project_id,
     }
+
+
+def _check_termination(draft: AnnouncementDraft, project_id: object, body: str) -> None:
+    """A termination notice ends one project, and its body is the reason (87号令 29:
+    终止时应当说明原因); it sets no deadline."""
+    if project_id is None:
+        raise DomainError(
+            "终止公告须指明所终止的项目 / a termination names its project",
+            detail={"field": "project"},
+        )
+    if not plain_text(body):
+        raise DomainError(
+            "终止公告须在正文中说明终止原因 / a termination states its reason in the body",
+            detail={"field": "body_html"},
+        )
+    if draft.deadline_at is not None:
+        raise DomainError(
+            "终止公告没有截止时间 / a termination has no deadline",
+            detail={"field": "deadline_at"},
+        )
 
 
 async def create(

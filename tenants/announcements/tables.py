@@ -20,7 +20,8 @@ from core.tenancy.tables import Tenant
 
 
 class AnnouncementType(StrEnum):
-    """The ten types of the service standard §6.4.1, in its order."""
+    """The ten types of the service standard §6.4.1, in its order ("包括但不限于"), and the
+    termination notice of government procurement's templates (财办库〔2020〕50号)."""
 
     tender_notice = "tender_notice"  # 招标公告
     procurement_notice = "procurement_notice"  # 采购公告
@@ -32,6 +33,9 @@ class AnnouncementType(StrEnum):
     deal_result_publicity = "deal_result_publicity"  # 成交结果公示
     award_notice = "award_notice"  # 中标结果公告
     deal_notice = "deal_notice"  # 成交公告
+    # 终止公告: the whole project ends, every section of it, with the reason as its body
+    # (政府采购法 36, 87号令 29; service standard 6.5.8).
+    termination = "termination"
 
 
 # The types that open a procedure suppliers take part in (报名): the procurement itself.
@@ -51,6 +55,7 @@ TYPE_LABELS: dict[AnnouncementType, tuple[str, str]] = {
     AnnouncementType.deal_result_publicity: ("成交结果公示", "Deal result publicity"),
     AnnouncementType.award_notice: ("中标结果公告", "Award notice"),
     AnnouncementType.deal_notice: ("成交公告", "Deal notice"),
+    AnnouncementType.termination: ("终止公告", "Termination"),
 }
 
 

@@ -30,6 +30,13 @@ REQUIRED = {
         "AMENDMENT_REASON",
         "NOTICE_SEND_TIME",
     ),
+    "tenderCancellation": (
+        "TENDERER_NAME",
+        "TENDERER_CODE",
+        "TERMINATION_ID",
+        "TERMINATION_REASON",
+        "NOTICE_SEND_TIME",
+    ),
     "award": (
         "BID_SECTION_CODE",
         "TENDERER_CODE",
@@ -119,6 +126,15 @@ def shape(release: dict, platform: str, service_platform: str, at: dt.datetime) 
             "AMENDMENT_CONTENT": amendment.get("description", ""),
             "NOTICE_SEND_TIME": _stamp(amendment.get("date")),
         }
+    elif tag == "tenderCancellation":  # a termination notice (终止公告) of the tender project
+        tender = release.get("tender", {})
+        termination = _first(tender.get("amendments"))
+        row |= {
+            "TENDER_PROJECT_CODE": tender.get("id", ""),
+            "TERMINATION_ID": termination.get("id", ""),
+            "TERMINATION_REASON": termination.get("rationale", ""),
+            "NOTICE_SEND_TIME": _stamp(termination.get("date")),
+        }
     elif tag == "award":
         award = _first(release.get("awards"))
         winner = _first(award.get("suppliers"))
@@ -144,8 +160,8 @@ def shape(release: dict, platform: str, service_platform: str, at: dt.datetime) 
 
 
 def duplicate_key(row: dict) -> str:
-    """What may go upward once: a tender project's notice, each of its corrections, a
-    section's award or contract."""
+    """What may go upward once: a tender project's notice, each of its corrections, its
+    termination, a section's award or contract."""
     key = f"{row['DATA_TYPE']}:{row.get('BID_SECTION_CODE') or row.get('TENDER_PROJECT_CODE')}"
     return f"{key}:{row['AMENDMENT_ID']}" if "AMENDMENT_ID" in row else key
 
@@ -169,7 +185,7 @@ def problems(
     (yyyymmddHHMMSS, Beijing), for the dates' order; ``now``: the push's time, the same way."""
     reasons = []
     if row["DATA_TYPE"] not in REQUIRED:
-        return ["数据类别无效 / not a tender, amendment, award or contract"]
+        return ["数据类别无效 / not a tender, amendment, termination, award or contract"]
     missing = [f for f in (*COMMON, *REQUIRED[str(row["DATA_TYPE"])]) if row.get(f) in ("", None)]
     if missing:
         reasons.append(f"缺少必填项 {'、'.join(missing)} / required fields missing")
@@ -202,6 +218,12 @@ def _date_problems(row: dict, tenders: dict[str, str], awards: dict[str, str], n
             reasons.append("没有对应的招标公告 / no tender notice before the correction")
         elif row.get("NOTICE_SEND_TIME") and str(row["NOTICE_SEND_TIME"]) < notice:
             reasons.append("更正时间早于公告时间 / corrected before the notice")
+    if row["DATA_TYPE"] == "tenderCancellation":
+        notice = tenders.get(str(row["TENDER_PROJECT_CODE"]))
+        if notice is None:
+            reasons.append("没有对应的招标公告 / no tender notice before the termination")
+        elif row.get("NOTICE_SEND_TIME") and str(row["NOTICE_SEND_TIME"]) < notice:
+            reasons.append("终止时间早于公告时间 / terminated before the notice")
     if row["DATA_TYPE"] == "award":
         notice = tenders.get(str(row["TENDER_PROJECT_CODE"]))
         if notice is None:

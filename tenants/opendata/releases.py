@@ -1,7 +1,8 @@
 """OCDS 1.1 releases (开放合同数据标准 发布) of a sub-platform's projects: one per change, written
 by the service that makes the change, in its transaction: the tender when the project's tender
 or procurement notice is published, a tender amendment with each published correction (更正公告)
-of the project, the award of a section (定标), its contract (合同备案).
+of the project, its cancellation with its termination notice (终止公告), the award of a section
+(定标), its contract (合同备案).
 
 Parties are identified by scheme CN-SAIC and the unified social credit code. The release holds
 only what the notices publish: no bid prices but the winner's, no experts, no persons.
@@ -173,6 +174,26 @@ async def on_tender(
     await _store(tenant_id, ReleaseTag.tender, code, "", release)
 
 
+async def _latest(tenant_id: int, ocid: str) -> dict | None:
+    """The project's latest release: the one a change amends."""
+    return await (
+        Release.select(Release.release_id)
+        .where((Release.tenant == tenant_id) & (Release.ocid == ocid))
+        .order_by(Release.public_modified, ascending=False)
+        .order_by(Release.id, ascending=False)
+        .first()
+    )
+
+
+async def _buyer(tenant_id: int, project: dict) -> dict[str, object]:
+    buyer = (
+        await Purchaser.select(Purchaser.name, Purchaser.credit_code)
+        .where((Purchaser.id == project["purchaser"]) & (Purchaser.tenant == tenant_id))
+        .first()
+    )
+    return _party(buyer["name"], buyer["credit_code"], ["buyer"])
+
+
 async def on_amendment(
     tenant_id: int, project: dict, correction: dict[str, object], at: dt.datetime
 ) -> None:
@@ -182,21 +203,9 @@ async def on_amendment(
     tender period. Nothing is written for a project whose tender has no release."""
     code = str(project["code"])
     ocid = ocid_of(tenant_id, code)
-    latest = (
-        await Release.select(Release.release_id)
-        .where((Release.tenant == tenant_id) & (Release.ocid == ocid))
-        .order_by(Release.public_modified, ascending=False)
-        .order_by(Release.id, ascending=False)
-        .first()
-    )
-    if latest is None:
+    if (latest := await _latest(tenant_id, ocid)) is None:
         return
-    buyer = (
-        await Purchaser.select(Purchaser.name, Purchaser.credit_code)
-        .where((Purchaser.id == project["purchaser"]) & (Purchaser.tenant == tenant_id))
-        .first()
-    )
-    party = _party(buyer["name"], buyer["credit_code"], ["buyer"])
+    party = await _buyer(tenant_id, project)
     release = _frame(ocid, ReleaseTag.tenderAmendment, str(correction["id"]), at)
     tender: dict[str, object] = {
         "id": f"{code}001",
@@ -215,10 +224,54 @@ async def on_amendment(
         tender["tenderPeriod"] = {"endDate": _when(deadline)}
     release |= {
         "parties": [party],
-        "buyer": {"id": party["id"], "name": buyer["name"]},
+        "buyer": {"id": party["id"], "name": party["name"]},
         "tender": tender,
     }
     await _store(tenant_id, ReleaseTag.tenderAmendment, code, "", release)
+
+
+async def on_termination(
+    tenant_id: int, project: dict, termination: dict[str, object], at: dt.datetime
+) -> None:
+    """A published termination notice as the tender's cancellation: the tender and every
+    lot cancelled, and an amendment saying when and why (rationale: the notice's text, its
+    reason), under what title, and which release it amends. Nothing is written for a project
+    whose tender has no release."""
+    code = str(project["code"])
+    ocid = ocid_of(tenant_id, code)
+    if (latest := await _latest(tenant_id, ocid)) is None:
+        return
+    party = await _buyer(tenant_id, project)
+    lots = await (
+        Lot.select(Lot.number)
+        .where((Lot.project == project["id"]) & (Lot.tenant == tenant_id))
+        .order_by(Lot.number)
+    )
+    release = _frame(ocid, ReleaseTag.tenderCancellation, str(termination["id"]), at)
+    tender: dict[str, object] = {
+        "id": f"{code}001",
+        "status": "cancelled",
+        "amendments": [
+            {
+                "id": str(termination["id"]),
+                "date": _when(at),
+                "rationale": plain_text(str(termination["body_html"])),
+                "description": termination["title"],
+                "amendsReleaseID": latest["release_id"],
+                "releaseID": release["id"],
+            }
+        ],
+    }
+    if lots:  # merged by id into the tender's lots (an empty list would replace them)
+        tender["lots"] = [
+            {"id": lot_code(code, lot["number"]), "status": "cancelled"} for lot in lots
+        ]
+    release |= {
+        "parties": [party],
+        "buyer": {"id": party["id"], "name": party["name"]},
+        "tender": tender,
+    }
+    await _store(tenant_id, ReleaseTag.tenderCancellation, code, "", release)
 
 
 async def on_award(entry: TransactionEntry) -> None:

@@ -119,12 +119,14 @@ class OpenDataPages(Controller):
 
 def _row(release: dict) -> dict[str, object]:
     """What the page shows of a release: its kind, time, title (an amendment's: the
-    correction's) and amount."""
+    correction's; a cancellation's: the termination notice's) and amount."""
     kind = release["tag"][0]
     if kind == "tender":
         title, value = release["tender"]["title"], release["tender"].get("value")
     elif kind == "tenderAmendment":
         title, value = release["tender"]["amendments"][0]["rationale"], None
+    elif kind == "tenderCancellation":
+        title, value = release["tender"]["amendments"][0]["description"], None
     elif kind == "award":
         award = release["awards"][0]
         names = "、".join(s["name"] for s in award["suppliers"])

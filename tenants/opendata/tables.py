@@ -14,6 +14,7 @@ from core.tenancy.tables import Tenant
 class ReleaseTag(StrEnum):
     tender = "tender"  # 招标（采购）公告发布
     tenderAmendment = "tenderAmendment"  # 更正公告发布 (the OCDS code, camel case as it is)
+    tenderCancellation = "tenderCancellation"  # 终止公告发布
     award = "award"  # 定标
     contract = "contract"  # 合同备案
 

@@ -27,7 +27,7 @@ from core.libraries.subjects.tables import SubjectState
 from core.storage import ObjectKey, ObjectStorage, discard
 from core.tenancy.registry import TenantRef
 from tenants.materials import check_file
-from tenants.projects.registration import lot_in, project_in
+from tenants.projects.registration import lot_in, project_in, refuse_terminated
 from tenants.projects.sealing import binding, seal_bid, seal_features
 from tenants.projects.tables import Bid, BidState, Lot, Opening, ProjectState
 from tenants.risk.documents import features_of
@@ -56,6 +56,7 @@ async def _open_for_bids(tenant: TenantRef, project_id: int) -> dict[str, object
     """The project while it takes bids: registered, its notice out, before its deadline, and
     no section of it opened."""
     project = await project_in(tenant, project_id)
+    refuse_terminated(project)
     deadline = project["bid_deadline"]
     if project["state"] != ProjectState.registered.value or not isinstance(deadline, dt.datetime):
         raise DomainError("本项目尚未发布招标（采购）公告 / the project takes no bids yet")

@@ -32,7 +32,7 @@ from core.libraries.experts.tables import Expert
 from core.libraries.subjects.registration import own_subject
 from core.libraries.subjects.tables import Subject
 from core.tenancy.registry import TenantRef
-from tenants.projects.registration import project_in
+from tenants.projects.registration import project_in, refuse_terminated
 from tenants.projects.tables import (
     Bid,
     BidState,
@@ -146,6 +146,7 @@ async def draw(
     short one may be followed by another)."""
     await _may_draw(authorizer, principal, tenant)
     project = await project_in(tenant, project_id)
+    refuse_terminated(project)
     if not await Opening.exists().where(
         (Opening.project == project_id)
         & (Opening.tenant == tenant.id)

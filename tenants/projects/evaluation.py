@@ -32,7 +32,12 @@ from tenants.opendata import releases
 from tenants.projects import objections
 from tenants.projects.methods import METHODS
 from tenants.projects.reading import lot_code
-from tenants.projects.registration import locked_project, lot_in, project_in
+from tenants.projects.registration import (
+    locked_project,
+    lot_in,
+    project_in,
+    refuse_terminated,
+)
 from tenants.projects.tables import (
     Award,
     Bid,
@@ -126,6 +131,7 @@ async def report(
     technical score of that bid, each between 0 and 100 minus the price weight."""
     await authorize(authorizer, principal, tenant_domain(tenant.id), "expert_draw", "conduct")
     project = await project_in(tenant, project_id)
+    refuse_terminated(project)
     lot = await lot_in(tenant, project_id, lot_number)
     draw = await _convened_draw(tenant, project_id, principal)
     await objections.hold(tenant, project_id, ObjectionTarget.opening)
@@ -221,6 +227,7 @@ async def award(
     lot = await lot_in(tenant, project_id, lot_number)
     async with write_transaction():
         project = await locked_project(tenant, project_id)
+        refuse_terminated(project)
         result = (
             await EvaluationResult.select()
             .where((EvaluationResult.lot == lot["id"]) & (EvaluationResult.tenant == tenant.id))
@@ -336,6 +343,9 @@ async def record_contract(
             "签订日期不能晚于今天 / not signed in the future", detail={"field": "signed_on"}
         )
     async with write_transaction():
+        # Under the project's lock: a termination publishing meanwhile checks for contracts.
+        project = await locked_project(tenant, project_id)
+        refuse_terminated(project)
         won = (
             await Award.select(Award.id)
             .where((Award.lot == lot["id"]) & (Award.tenant == tenant.id))
@@ -355,7 +365,6 @@ async def record_contract(
                 recorded_by=principal.account_id,
             )
         )
-        project = await project_in(tenant, project_id)
         section_code = lot_code(str(project["code"]), lot_number)
         await transactions.complete(tenant.id, section_code, amount_fen, signed_on)
         await releases.on_contract(tenant.id, section_code, dt.datetime.now(dt.UTC))

@@ -29,7 +29,7 @@ from tenants.announcements.tables import ProcurementMethod as Method
 from tenants.projects import objections
 from tenants.projects.bids import lock_lot
 from tenants.projects.methods import METHODS
-from tenants.projects.registration import lot_in, project_in
+from tenants.projects.registration import lot_in, project_in, refuse_terminated
 from tenants.projects.sealing import binding, open_bid
 from tenants.projects.tables import (
     Bid,
@@ -79,6 +79,7 @@ async def open_lot(
     lot = await lot_in(tenant, project_id, lot_number)
     if (done := await _view(lot, project)) is not None:
         return done
+    refuse_terminated(project)
     deadline = project["bid_deadline"]
     if not isinstance(deadline, dt.datetime):
         raise DomainError("本项目尚未发布招标（采购）公告 / the project has no notice yet")

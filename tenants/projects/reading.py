@@ -57,6 +57,7 @@ class ProjectView(msgspec.Struct):
     opening_notice: int | None
     bid_deadline: dt.datetime | None
     agency_id: int | None
+    terminated_at: dt.datetime | None  # its termination notice (终止公告) published
     lots: list[LotView]
     materials: list[MaterialView]
     deficiencies: list[approvals.Deficiency]
@@ -197,6 +198,7 @@ def _view(
         opening_notice=row["opening_notice"],  # type: ignore[arg-type]
         bid_deadline=row["bid_deadline"],  # type: ignore[arg-type]
         agency_id=row["agency"],  # type: ignore[arg-type]
+        terminated_at=row["terminated_at"],  # type: ignore[arg-type]
         lots=lots,
         materials=materials,
         deficiencies=deficiencies,

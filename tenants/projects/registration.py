@@ -126,6 +126,17 @@ async def project_in(tenant: TenantRef, project_id: int) -> dict[str, object]:
     return row
 
 
+def refuse_terminated(project: dict[str, object]) -> None:
+    """A terminated project (终止公告 published) takes no further step: no 报名, bid, opening,
+    draw, evaluation, award or contract, and no further announcement."""
+    if project["terminated_at"] is not None:
+        raise DomainError(
+            "本项目已终止（已发布终止公告），不再进行任何采购活动 / the project is terminated "
+            "(its termination notice is published): nothing of it goes on",
+            detail={"field": "project"},
+        )
+
+
 async def locked_project(tenant: TenantRef, project_id: int) -> dict[str, object]:
     """The project, its row locked until the transaction ends (SQLite: the write lock that
     ``write_transaction`` takes at BEGIN does it): for read-then-write steps."""

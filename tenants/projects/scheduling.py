@@ -41,6 +41,8 @@ async def _open(payload: dict[str, Any], context: JobContext) -> None:
     if tenant is None:
         return  # the tenant is gone: nothing to open
     project = await project_in(tenant, int(payload["project"]))
+    if project["terminated_at"] is not None:
+        return  # terminated before its opening: nothing is opened
     deadline = project["bid_deadline"]
     if isinstance(deadline, dt.datetime) and dt.datetime.now(dt.UTC) < deadline:
         await schedule_openings(tenant, project["id"], deadline)  # moved later meanwhile

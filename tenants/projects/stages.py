@@ -2,7 +2,10 @@
 procedure with the one notice its track uses, with a bid deadline no earlier than its method's
 statutory period allows; a correction moves that deadline and the clock follows; a candidate
 publicity waits for an evaluation report and starts its 3 days, an award notice for an award.
-Called by the announcements service, in its transactions."""
+A termination notice (终止公告) ends the whole project, every section, once its notice is out
+and before any contract (87号令 29: after the notice, only by a published termination with its
+reason); a terminated project takes no further announcement or step (registration.py's
+``refuse_terminated``). Called by the announcements service, in its transactions."""
 
 from __future__ import annotations
 
@@ -11,17 +14,21 @@ import datetime as dt
 from core.audit.chain import RequestContext, record
 from core.errors import DomainError
 from core.identity.principal import Principal
+from core.identity.tables import Account
+from core.libraries.subjects.tables import Subject
+from core.notifications.service import notify
+from core.richtext import plain_text
 from core.tenancy.registry import TenantRef
 from core.workdays.service import calendar
-from tenants.announcements.tables import OPENS_PROCEDURE, AnnouncementType
+from tenants.announcements.tables import OPENS_PROCEDURE, AnnouncementType, Participation
 from tenants.announcements.tables import ProcurementMethod as Method
 from tenants.opendata import releases
 from tenants.projects import evaluation
 from tenants.projects.methods import METHODS, Period
-from tenants.projects.registration import locked_project, project_in
+from tenants.projects.registration import locked_project, project_in, refuse_terminated
 from tenants.projects.scheduling import schedule_openings
-from tenants.projects.tables import Opening, Project, ProjectState, Track
-from themes.i18n import local, translate
+from tenants.projects.tables import Bid, Contract, Opening, Project, ProjectState, Track
+from themes.i18n import DEFAULT_LOCALE, local, translate
 
 T = AnnouncementType
 OPENING: dict[Track, AnnouncementType] = {
@@ -52,6 +59,9 @@ async def project_of_announcement(
     project = await project_in(tenant, project_id)
     if project["state"] != ProjectState.registered.value:
         raise _refuse("项目尚未完成登记", "the project is not registered yet")
+    refuse_terminated(project)
+    if kind is T.termination:
+        await _may_terminate(tenant, project)
     if kind in NOT_PROCUREMENT:
         raise _refuse("出让、转让公告不属于采购项目", "grant and transfer notices are no purchase")
     if kind in PUBLICITY and not await evaluation.has_results(tenant, project_id):
@@ -87,6 +97,25 @@ async def project_of_announcement(
     if deadline is not None and kind in (*OPENS_PROCEDURE, T.correction):
         await check_deadline(project, kind, deadline, dt.datetime.now(dt.UTC))
     return project
+
+
+async def _may_terminate(tenant: TenantRef, project: dict[str, object]) -> None:
+    """A project is terminated once its tender (procurement) notice is out, and not after a
+    contract of it is recorded: then the procurement is done, not ended."""
+    if project["opening_notice"] is None:
+        raise _refuse(
+            "本项目尚未发布招标（采购）公告，无需发布终止公告",
+            "no notice is out: there is nothing to terminate",
+            "type",
+        )
+    if await Contract.exists().where(
+        (Contract.project == project["id"]) & (Contract.tenant == tenant.id)
+    ):
+        raise _refuse(
+            "本项目已有合同备案，不能终止",
+            "a contract of the project is recorded: it is not terminated",
+            "type",
+        )
 
 
 async def _may_move(tenant: TenantRef, project: dict[str, object]) -> None:
@@ -139,11 +168,16 @@ async def on_published(
 ) -> None:
     """An opening notice sets the project's bid deadline, a correction with a deadline moves
     it; the period is counted from the publication itself. A correction of a project is also
-    its open data's tender amendment."""
+    its open data's tender amendment; a termination ends the project."""
     project_id, deadline = announcement["project"], announcement["deadline_at"]
     kind = AnnouncementType(announcement["type"])
+    if project_id is not None:  # a draft written before the project was terminated
+        refuse_terminated(await project_in(tenant, project_id))  # type: ignore[arg-type]
     if project_id is not None and kind in PUBLICITY:
         await evaluation.start_publicity(tenant, project_id, at, principal, context)  # type: ignore[arg-type]
+        return
+    if project_id is not None and kind is T.termination:
+        await _terminate(tenant, project_id, announcement, at, principal, context)  # type: ignore[arg-type]
         return
     if project_id is not None and kind is T.correction:  # open data: the tender amended
         project = await project_in(tenant, project_id)  # type: ignore[arg-type]
@@ -177,4 +211,65 @@ async def on_published(
         object=f"project:{project_id}",
         tenant_id=tenant.id,
         context=context,
+    )
+
+
+async def _terminate(
+    tenant: TenantRef,
+    project_id: int,
+    announcement: dict[str, object],
+    at: dt.datetime,
+    principal: Principal,
+    context: RequestContext | None,
+) -> None:
+    """The termination notice ends the project: checked again under the project's lock (a
+    contract recorded since the draft was written refuses it), its open data's tender
+    cancelled, and everyone who registered or bid told (service standard 6.5.8)."""
+    project = await locked_project(tenant, project_id)
+    refuse_terminated(project)
+    await _may_terminate(tenant, project)
+    await Project.update({Project.terminated_at: at}).where(
+        (Project.id == project_id) & (Project.tenant == tenant.id)
+    )
+    await releases.on_termination(tenant.id, project, announcement, at)
+    await _tell_suppliers(tenant, project, announcement)
+    await record(
+        actor=principal.actor,
+        action="project.terminate",
+        object=f"project:{project_id}",
+        tenant_id=tenant.id,
+        context=context,
+    )
+
+
+async def _tell_suppliers(
+    tenant: TenantRef, project: dict[str, object], announcement: dict[str, object]
+) -> None:
+    """A notice to each account that registered (报名) on the project's notice or bid on it."""
+    registered = await Participation.select(Participation.subject).where(
+        (Participation.announcement == project["opening_notice"])
+        & (Participation.tenant == tenant.id)
+    )
+    subjects = await Subject.select(Subject.account).where(
+        Subject.id.is_in([int(str(r["subject"])) for r in registered] or [0])
+    )
+    bidders = await Bid.select(Bid.submitted_by).where(
+        (Bid.project == project["id"]) & (Bid.tenant == tenant.id)
+    )
+    ids = {int(str(s["account"])) for s in subjects if s["account"] is not None}
+    ids |= {int(str(b["submitted_by"])) for b in bidders}
+    if not ids:
+        return
+    accounts = await Account.select(Account.id, Account.email).where(Account.id.is_in(list(ids)))
+    words = {
+        "title": project["title"],
+        "code": project["code"],
+        "site": tenant.shown_name,
+        "reason": plain_text(str(announcement["body_html"])),
+    }
+    await notify(
+        recipients=[(a["id"], a["email"]) for a in accounts],
+        subject=translate("notice.terminated.subject", DEFAULT_LOCALE),
+        body=translate("notice.terminated.body", DEFAULT_LOCALE, **words),
+        tenant_id=tenant.id,
     )

@@ -87,6 +87,8 @@ class Project(Table, tablename="project"):
     # The agency (代理机构) of the shared library the purchaser entrusted with it, if any.
     agency = Integer(null=True, default=None, index=True)
     bid_deadline = Timestamptz(null=True, default=None)  # 投标截止 = 开标时间
+    # Set when its termination notice (终止公告) is published: nothing of it goes on after.
+    terminated_at = Timestamptz(null=True, default=None)
 
 
 class Lot(Table, tablename="lot"):

@@ -53,4 +53,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "You take part in “{title}” on {site}. Watch the announcement for corrections.",
     ),
     "flash.participated": ("报名成功。", "You have taken part."),
+    "notice.terminated.subject": ("【阳光采购服务平台】项目终止", "A project is terminated"),
+    "notice.terminated.body": (
+        "您报名或投标的项目「{title}」（{code}）已于{site}发布终止公告，采购活动终止。"
+        "终止原因：{reason}",
+        "The project “{title}” ({code}) you took part in is terminated by a notice on {site}. "
+        "Reason: {reason}",
+    ),
 }

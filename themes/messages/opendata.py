@@ -19,6 +19,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "opendata.more": ("更多", "More"),
     "opendata.kind.tender": ("招标（采购）公告", "Tender"),
     "opendata.kind.tenderAmendment": ("更正公告", "Tender amendment"),
+    "opendata.kind.tenderCancellation": ("终止公告", "Tender cancellation"),
     "opendata.kind.award": ("定标结果", "Award"),
     "opendata.kind.contract": ("合同", "Contract"),
     "opendata.push.title": ("数据上报", "Open data push"),

@@ -95,6 +95,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "project.none_announced": ("尚未发布公告。", "Nothing announced yet."),
     "project.publish_opening": ("编写{kind}", "Write the {kind}"),
     "project.bid_deadline": ("投标（响应）截止时间", "Bid deadline"),
+    "project.publish_termination": ("发布终止公告", "Publish the notice that ends it"),
+    "project.termination_rule": (
+        "终止整个项目（全部标段），须在正文中说明原因；合同备案后不能终止。",
+        "Ends the whole project, every section; the body states the reason; not after a "
+        "contract is recorded.",
+    ),
+    "project.terminated_at": ("终止时间（已发布终止公告）", "Terminated (notice published)"),
     "flash.bid_received": ("投标文件已加密递交，回执见下。", "Your bid is sealed and received."),
     "flash.bid_withdrawn": ("投标文件已撤回。", "Your bid is withdrawn."),
     "flash.opened": ("已开标。", "The lot is opened."),
