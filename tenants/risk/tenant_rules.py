@@ -204,7 +204,8 @@ class MissedDeadlines(TenantRule):
                         + (f"{day(c.done_at)} 办结" if c.done_at else "至今未办结"),
                         [c.project],
                     )
-                    for c in sorted(missed, key=lambda c: c.due_at)
+                    # by due, then project: clocks due at one moment keep one order
+                    for c in sorted(missed, key=lambda c: (c.due_at, c.project.id, c.what))
                 ],
             )
         ]
