@@ -148,6 +148,18 @@ async def send(
     return await client.post(f"/projects/{project_id}/bids", data=data, files=files)
 
 
+async def open_now(app: Litestar, site: Site, project_id: int) -> object:
+    """Move the project's bid deadline to now and open its section 1, as the sub-platform's
+    administrator."""
+    await Project.update({Project.bid_deadline: dt.datetime.now(dt.UTC)}).where(
+        Project.id == project_id
+    )
+    storage = app.state.object_storage
+    return await opening.open_lot(
+        app.state.authorizer, site.admin, storage, site.tenant, project_id, 1, CONTEXT
+    )
+
+
 async def evaluating_project(app: Litestar, site: Site):  # type: ignore[no-untyped-def]
     """A project whose section 1 is opened with three bids and whose committee of five is
     complete and revealed to the admin, its convenor."""

@@ -18,14 +18,13 @@ from core.libraries.subjects.tables import Subject
 from core.notifications.tables import Notice
 from tenants.opendata import feed
 from tenants.opendata.tables import Release
-from tenants.projects import opening
 from tenants.projects.tables import Project
 from tests.libraries.helpers import registered_supplier
 from tests.opendata.helpers import contracted_project, schema_errors, with_operator
 from tests.opendata.test_push import _push
 from tests.portal.helpers import close, draft, new_site
 from tests.projects.helpers import (
-    CONTEXT,
+    open_now,
     purchaser_of,
     registered_project,
     send,
@@ -97,19 +96,8 @@ async def test_a_termination_ends_the_project(app: Litestar) -> None:
         assert bid.status_code == 400 and TERMINATED in bid.text
         again = await site.client.post(API, json=termination(project_id))
         assert again.status_code == 400 and TERMINATED in again.json()["error"]
-        await Project.update({Project.bid_deadline: dt.datetime.now(dt.UTC)}).where(
-            Project.id == project_id
-        )
         with pytest.raises(DomainError, match=TERMINATED):
-            await opening.open_lot(
-                app.state.authorizer,
-                site.admin,
-                app.state.object_storage,
-                site.tenant,
-                project_id,
-                1,
-                CONTEXT,
-            )
+            await open_now(app, site, project_id)
 
         # The supplier who registered and bid is told, once, with the reason.
         (account,) = await Subject.select(Subject.account).where(Subject.id == subject_id)

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import httpx
 from litestar import Litestar
 
-from tenants.projects import opening
-from tenants.projects.tables import Project
 from tenants.risk.evidence import DEVICE_COOKIE
 from tests.libraries.helpers import registered_supplier
 from tests.portal.helpers import Site
 from tests.projects.helpers import (
-    CONTEXT,
     PRICES,
     bid_contact,
+    open_now,
     purchaser_of,
     send,
     tendering_project,
@@ -54,18 +51,7 @@ async def opened_section(app: Litestar, site: Site, *, colluding: bool) -> Secti
             contact["contact_phone"] = shared["contact_phone"]
         sent = await send(client, project_id, 1, price, f"投标文件{n}", contact)
         assert sent.status_code == 303, sent.text
-    await Project.update({Project.bid_deadline: dt.datetime.now(dt.UTC)}).where(
-        Project.id == project_id
-    )
-    await opening.open_lot(
-        app.state.authorizer,
-        site.admin,
-        app.state.object_storage,
-        site.tenant,
-        project_id,
-        1,
-        CONTEXT,
-    )
+    await open_now(app, site, project_id)
     return Section(
         project_id,
         [s for s, _, _ in bidders],

@@ -6,21 +6,25 @@ two document warnings with their legal basis, shown in words."""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
 from litestar import Litestar
 
-from tenants.projects import opening
-from tenants.projects.tables import Bid, Lot, Project
+from tenants.projects.tables import Bid, Lot
 from tenants.risk import service
 from tenants.risk.documents import NO_FEATURES
 from tenants.risk.tables import BidEvidence, RiskWarning
 from tests.libraries.helpers import registered_supplier
 from tests.portal.helpers import Site, close, new_site
-from tests.projects.helpers import CONTEXT, PRICES, bid_contact, purchaser_of, tendering_project
+from tests.projects.helpers import (
+    PRICES,
+    bid_contact,
+    open_now,
+    purchaser_of,
+    tendering_project,
+)
 from tests.risk.documents import edited, pdf_file, prose
 from tests.tenants.helpers import hq_people, main_client_as
 from tests.test_console_pages import raw_values
@@ -67,18 +71,7 @@ async def test_one_pdf_edited_for_two_bidders_raises_the_two_document_warnings(
         before = await service._section_bids(site.tenant.id, lot["id"])
         assert [b.document for b in before] == [NO_FEATURES] * 3
 
-        await Project.update({Project.bid_deadline: dt.datetime.now(dt.UTC)}).where(
-            Project.id == project_id
-        )
-        await opening.open_lot(
-            app.state.authorizer,
-            site.admin,
-            app.state.object_storage,
-            site.tenant,
-            project_id,
-            1,
-            CONTEXT,
-        )
+        await open_now(app, site, project_id)
         raised = await RiskWarning.select().where(RiskWarning.project == project_id)
         assert {r["rule"] for r in raised} == {"same_document_origin", "similar_text"}
         subjects = [s for s, _, _ in bidders]
