@@ -28,7 +28,9 @@ import logging
 import re
 import unicodedata
 import zipfile
+import zlib
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 import msgspec
 from pypdf import PdfReader
@@ -140,9 +142,21 @@ def _pdf(data: bytes) -> DocumentFeatures:
 def _xml(package: zipfile.ZipFile, name: str, limit: int = MAX_XML) -> ElementTree.Element:
     with package.open(name) as member:
         body = member.read(limit)
-    if b"<!DOCTYPE" in body:  # OFD declares none; one here could only define entities
-        raise ValueError(f"{name} declares a DTD")
+    _refuse_dtd(name, body)
     return ElementTree.fromstring(body)  # noqa: S314 (no DTD, so no entity is expanded)
+
+
+def _refuse_dtd(name: str, body: bytes) -> None:
+    """OFD declares no DTD; one here could only define entities to expand. Expat itself looks
+    for it, in whatever encoding the part is written (a byte search misses UTF-16), and stops
+    at the declaration, before any entity is defined or expanded."""
+
+    def refuse(*_: object) -> None:
+        raise ValueError(f"{name} declares a DTD")
+
+    scan = expat.ParserCreate()
+    scan.StartDoctypeDeclHandler = refuse
+    scan.Parse(body, True)
 
 
 def _ofd(data: bytes) -> DocumentFeatures:
@@ -159,7 +173,15 @@ def _ofd(data: bytes) -> DocumentFeatures:
             unpacked -= (size := min(MAX_XML, unpacked, package.getinfo(name).file_size))
             try:
                 page = _xml(package, name, size)
-            except (ElementTree.ParseError, ValueError, zipfile.BadZipFile):
+            except (
+                ElementTree.ParseError,
+                expat.ExpatError,
+                ValueError,
+                zipfile.BadZipFile,
+                NotImplementedError,
+                EOFError,
+                zlib.error,
+            ):
                 break  # the text so far, and the metadata, still count
             for code in page.iter(f"{_OFD}TextCode"):
                 text.append(code.text or "")

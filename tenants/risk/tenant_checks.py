@@ -151,7 +151,7 @@ async def facts_of(tenant_id: int, now: dt.datetime) -> TenantFacts:
                 bidder=a["bidder"],
                 awarded_at=a["awarded_at"],
                 valid_bids=a["valid_bids"],
-                min_bids=METHODS[Method(a["method"])].min_bids,
+                min_bids=_min_bids(a["method"]),
             )
             for a in awards
         ],
@@ -228,3 +228,9 @@ async def _run(_: dict[str, Any], __: JobContext) -> None:
 
 
 register_periodic(CHECK, _run, EVERY)
+
+
+def _min_bids(method: str) -> int:
+    """The fewest bids the method needs; 0 (no award warned) for one without its rules."""
+    rules = METHODS.get(Method(method))
+    return rules.min_bids if rules else 0

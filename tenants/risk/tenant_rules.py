@@ -279,7 +279,8 @@ class RepeatedWinner(TenantRule):
             first = won[0]
             found.append(
                 Finding(
-                    scope=f"purchaser:{purchaser}:subject:{subject}:{facts.now.astimezone(BEIJING).year}",
+                    # short: with the rule and tenant it is the warning's key, of 80 characters
+                    scope=f"p{purchaser}:s{subject}:{facts.now.astimezone(BEIJING).year}",
                     project=None,
                     facts=[
                         Fact(

@@ -48,10 +48,18 @@ def test_a_malformed_or_unread_file_gives_nothing() -> None:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as package:  # an OFD whose OFD.xml defines an entity
         package.writestr("OFD.xml", '<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>')
+    wide = io.BytesIO()  # the same in UTF-16, which a search for b"<!DOCTYPE" would not see
+    with zipfile.ZipFile(wide, "w") as package:
+        entity = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "ab12">]>'
+        body = (
+            '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"><ofd:DocID>&a;</ofd:DocID></ofd:OFD>'
+        )
+        package.writestr("OFD.xml", (entity + body).encode("utf-16"))
     broken = [
         b"%PDF-1.4\n% not really a PDF\n",
         pdf_file(prose(1), author="张三")[:400],  # cut short
         out.getvalue(),
+        wide.getvalue(),
         b"PK\x03\x04 not a zip",
         b"\x89PNG\r\n\x1a\n" + b"\0" * 64,
     ]

@@ -96,7 +96,7 @@ def test_repeated_winner_three_of_one_purchasers_awards_and_half_of_them() -> No
     three = [award(1), award(2), award(3)]
     others = [award(n, subject=50 + n) for n in range(4, 8)]  # four suppliers, one win each
     (found,) = rule.check(facts(awards=three + others[:3]))
-    assert found.scope == "purchaser:7:subject:50:2026"
+    assert found.scope == "p7:s50:2026"
     assert found.facts[0].value == "供应商50 在 12 个月内中标采购人 市第一中学 的 6 个标段中的 3 个"
     assert found.facts[0].projects == [project(1), project(2), project(3)]
     # three of seven is under half; three with three purchasers is no pattern
