@@ -27,7 +27,7 @@ from core.libraries.subjects.tables import SubjectState
 from core.storage import ObjectKey, ObjectStorage, discard
 from core.tenancy.registry import TenantRef
 from tenants.materials import check_file
-from tenants.projects.registration import lot_in, project_in, refuse_terminated
+from tenants.projects.registration import locked_project, lot_in, project_in, refuse_terminated
 from tenants.projects.sealing import binding, seal_bid, seal_features
 from tenants.projects.tables import Bid, BidState, Lot, Opening, ProjectState
 from tenants.risk.documents import features_of
@@ -129,7 +129,10 @@ async def submit_bid(
     try:
         async with write_transaction():
             await lock_lot(lot["id"])  # type: ignore[arg-type]
-            await _open_for_bids(tenant, project_id)  # a correction may have moved it
+            # under the project's lock: a correction may have moved the deadline, and a
+            # termination, which takes the same lock, may have ended the project
+            await locked_project(tenant, project_id)
+            await _open_for_bids(tenant, project_id)
             replaced = (
                 await Bid.update({Bid.state: BidState.replaced.value, Bid.current_slot: None})
                 .where(Bid.current_slot == slot)

@@ -29,7 +29,7 @@ from tenants.announcements.tables import ProcurementMethod as Method
 from tenants.projects import objections
 from tenants.projects.bids import lock_lot
 from tenants.projects.methods import METHODS
-from tenants.projects.registration import lot_in, project_in, refuse_terminated
+from tenants.projects.registration import locked_project, lot_in, project_in, refuse_terminated
 from tenants.projects.sealing import binding, open_bid
 from tenants.projects.tables import (
     Bid,
@@ -109,6 +109,8 @@ async def open_lot(
     state = OpeningState.failed if len(bids) < minimum else OpeningState.opened
     try:
         async with write_transaction():
+            # A termination published while the bids were decrypting wins: nothing is opened.
+            refuse_terminated(await locked_project(tenant, project_id))
             rows = await Opening.insert(
                 Opening(
                     tenant=tenant.id,
